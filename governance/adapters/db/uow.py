@@ -6,14 +6,20 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from governance.adapters.db.repositories.core import SqlLeaseRepository, SqlMemberRepository, SqlOutboxRepository
+
 __all__ = ["SqlAlchemyUnitOfWork"]
 
 
 class SqlAlchemyUnitOfWork:
     """``async with uow: ...; await uow.commit()``. Leaving the block without commit rolls back.
 
-    Repositories are built on ``self.session`` by the feature modules of this package.
+    Feature repositories are attributes built on ``self.session`` when the block opens.
     """
+
+    members: SqlMemberRepository
+    outbox: SqlOutboxRepository
+    leases: SqlLeaseRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -27,6 +33,9 @@ class SqlAlchemyUnitOfWork:
 
     async def __aenter__(self) -> SqlAlchemyUnitOfWork:
         self._session = self._session_factory()
+        self.members = SqlMemberRepository(self._session)
+        self.outbox = SqlOutboxRepository(self._session)
+        self.leases = SqlLeaseRepository(self._session)
         return self
 
     async def __aexit__(

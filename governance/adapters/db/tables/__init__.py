@@ -1,5 +1,6 @@
 """Every table module, imported so that ``metadata`` is complete. One module per feature."""
 
 from governance.adapters.db.schema import metadata
+from governance.adapters.db.tables import core  # noqa: F401
 
 __all__ = ["metadata"]
