@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     rpc_url: str = "eth-tester://in-process"
     chain_id: int = 131277322940537
     deployment_file: Path = Path("var/deployment.json")
+    governor_address: str | None = None
     keystore_path: Path | None = None
     keystore_password_file: Path | None = None
     signer_private_key: SecretStr | None = None
@@ -97,6 +98,16 @@ class Settings(BaseSettings):
         if value not in KNOWN_CHAINS:
             raise ValueError(f"unknown chain id {value}; known: {', '.join(map(str, sorted(KNOWN_CHAINS)))}")
         return value
+
+    @field_validator("governor_address")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_address(value)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
 
     @field_validator("public_base_url", "snapshot_hub_url", "snapshot_sequencer_url")
     @classmethod

@@ -17,6 +17,8 @@ def _load_commands() -> None:
 # One line per feature module of this package.
 _COMMAND_MODULES: tuple[str, ...] = (
     "db",
+    "run",
+    "demo",
 )
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -13,17 +11,9 @@ import typer
 from governance.config import Settings, load_settings
 from governance.domain.errors import DaobotError
 
-__all__ = ["configure_logging", "fail", "run_async", "settings_or_exit"]
+__all__ = ["fail", "run_async", "settings_or_exit"]
 
 T = TypeVar("T")
-
-
-def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 def fail(message: str, code: int = 2) -> None:
