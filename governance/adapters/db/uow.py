@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from governance.adapters.db.repositories.core import SqlLeaseRepository, SqlMemberRepository, SqlOutboxRepository
+from governance.adapters.db.repositories.transactions import SqlTransactionRepository
 
 __all__ = ["SqlAlchemyUnitOfWork"]
 
@@ -20,6 +21,7 @@ class SqlAlchemyUnitOfWork:
     members: SqlMemberRepository
     outbox: SqlOutboxRepository
     leases: SqlLeaseRepository
+    transactions: SqlTransactionRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -36,6 +38,7 @@ class SqlAlchemyUnitOfWork:
         self.members = SqlMemberRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.leases = SqlLeaseRepository(self._session)
+        self.transactions = SqlTransactionRepository(self._session)
         return self
 
     async def __aexit__(

@@ -2,5 +2,6 @@
 
 from governance.adapters.db.schema import metadata
 from governance.adapters.db.tables import core  # noqa: F401
+from governance.adapters.db.tables import transactions  # noqa: F401
 
 __all__ = ["metadata"]
