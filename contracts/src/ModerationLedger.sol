@@ -23,8 +23,11 @@ contract ModerationLedger is AccessControl {
     error RoundAlreadyAnchored(uint256 roundId);
     error EmptyRoot();
 
-    constructor(address admin) {
+    constructor(address admin, address[] memory moderators) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        for (uint256 i = 0; i < moderators.length; ++i) {
+            _grantRole(MODERATOR_ROLE, moderators[i]);
+        }
     }
 
     function anchor(uint256 roundId, bytes32 root, string calldata uri) external onlyRole(MODERATOR_ROLE) {
