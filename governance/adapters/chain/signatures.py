@@ -7,7 +7,6 @@ signature of the given payload raises ``SignatureRejected``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,27 +16,13 @@ from eth_utils.crypto import keccak
 
 from governance.domain.addresses import Address, parse_address
 from governance.domain.errors import SignatureRejected
+from governance.domain.signing import canonical_signature
 
 __all__ = ["recover_personal_sign", "recover_typed_data", "typed_data_digest"]
 
-_SIGNATURE_RE = re.compile(r"0x[0-9a-fA-F]{130}\Z")
-_HALF_CURVE_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
-
-
-def _signature_bytes(signature: str) -> bytes:
-    if not isinstance(signature, str) or not _SIGNATURE_RE.match(signature):
-        raise SignatureRejected("That is not a wallet signature (expected 0x and 130 hex digits).")
-    raw = bytes.fromhex(signature[2:])
-    if int.from_bytes(raw[32:64], "big") > _HALF_CURVE_ORDER:
-        # OpenZeppelin's ECDSA refuses high-s (malleable) signatures; refuse them here too
-        raise SignatureRejected("That signature is not in canonical form; sign again from your wallet.")
-    if raw[64] in (0, 1):  # some hardware wallets report v as 0/1 instead of 27/28
-        raw = raw[:64] + bytes([raw[64] + 27])
-    return raw
-
 
 def _recover(signable: SignableMessage, signature: str) -> Address:
-    raw = _signature_bytes(signature)
+    raw = bytes.fromhex(canonical_signature(signature)[2:])
     try:
         recovered = Account.recover_message(signable, signature=raw)
     except Exception as exc:  # eth_keys raises several unrelated types on bad input
