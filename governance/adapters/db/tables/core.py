@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, LargeBinary, String, Table, Text, Unicode, UniqueConstraint
 
 from governance.adapters.db.schema import metadata
 
-__all__ = ["leases", "members", "outbox"]
+__all__ = ["leases", "members", "outbox", "scheduler_jobs"]
 
 members = Table(
     "members",
@@ -39,4 +39,13 @@ leases = Table(
     Column("name", String(60), primary_key=True),
     Column("holder", String(100), nullable=False),
     Column("expires_at", BigInteger, nullable=False),
+)
+
+# APScheduler 3's SQLAlchemyJobStore table, declared here so that Alembic owns the schema.
+scheduler_jobs = Table(
+    "scheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
 )
