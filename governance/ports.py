@@ -137,12 +137,24 @@ class WalletLinkStore(Protocol):
         ...
 
 
-class SignatureNonces(Protocol):
-    """The on-chain nonces a ``...BySig`` signature must carry."""
+class VotesReader(Protocol):
+    """What a ``...BySig`` signature depends on: the signer's nonces, and whom a holder delegates to."""
 
     async def governor_nonce(self, voter: Address) -> int: ...
 
     async def token_nonce(self, holder: Address) -> int: ...
+
+    async def delegate_of(self, holder: Address) -> Address | None:
+        """``token.delegates(holder)``; None while the holder has not delegated (zero voting power)."""
+        ...
+
+
+class SignerRecovery(Protocol):
+    """Who signed: ``EthAccountSignerRecovery`` in governance.adapters.chain.signatures (EOAs only)."""
+
+    def recover_personal_sign(self, message: str, signature: str) -> Address: ...
+
+    def recover_typed_data(self, typed_data: dict[str, object], signature: str) -> Address: ...
 
 
 class VoteRelay(Protocol):

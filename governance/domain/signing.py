@@ -31,6 +31,7 @@ __all__ = [
     "SigningSettings",
     "VoteRelayIntent",
     "canonical_signature",
+    "describe",
     "is_token",
     "new_nonce",
     "new_token",
@@ -205,3 +206,18 @@ class DelegationRelayIntent:
 
 
 RelayIntent = VoteRelayIntent | DelegationRelayIntent
+
+
+def describe(request: SigningRequest, address: str | None = None) -> str:
+    """What the member is about to sign, in plain words (shown on the signing page)."""
+    data = request.data
+    if request.kind is SigningKind.LINK:
+        who = data.get("member_name") or f"#{request.member_id}"
+        wallet = f"wallet {address}" if address else "your wallet"
+        return f"Link {wallet} to Discord member {who}"
+    if request.kind is SigningKind.VOTE:
+        words = f"Vote {Support(data['support']).word} on proposal {data['proposal_id']}"
+        return words + (f" with reason “{data['reason']}”" if data.get("reason") else " (no reason given)")
+    if request.kind is SigningKind.DELEGATE:
+        return f"Delegate the voting power of {data['delegator']} to itself, so its votes count"
+    return "Sign an off-chain vote"

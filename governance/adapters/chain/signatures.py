@@ -18,7 +18,7 @@ from governance.domain.addresses import Address, parse_address
 from governance.domain.errors import SignatureRejected
 from governance.domain.signing import canonical_signature
 
-__all__ = ["recover_personal_sign", "recover_typed_data", "typed_data_digest"]
+__all__ = ["EthAccountSignerRecovery", "recover_personal_sign", "recover_typed_data", "typed_data_digest"]
 
 
 def _recover(signable: SignableMessage, signature: str) -> Address:
@@ -51,3 +51,13 @@ def typed_data_digest(typed_data: Mapping[str, Any]) -> bytes:
     """The 32-byte EIP-712 digest (``keccak256(0x1901 || domainSeparator || structHash)``)."""
     signable = _typed(typed_data)
     return bytes(keccak(b"\x19" + signable.version + signable.header + signable.body))
+
+
+class EthAccountSignerRecovery:
+    """The ``SignerRecovery`` port on eth_account."""
+
+    def recover_personal_sign(self, message: str, signature: str) -> Address:
+        return recover_personal_sign(message, signature)
+
+    def recover_typed_data(self, typed_data: dict[str, object], signature: str) -> Address:
+        return recover_typed_data(typed_data, signature)
