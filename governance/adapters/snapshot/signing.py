@@ -18,7 +18,14 @@ from governance.domain.errors import InvalidInput, SignatureRejected
 from governance.domain.keccak import keccak256
 from governance.domain.snapshot import SignedEnvelope, TypedData
 
-__all__ = ["EthAccountSignatures", "message_id", "recover_signer", "recover_signer_from_data", "sign_typed_data"]
+__all__ = [
+    "EthAccountSignatures",
+    "message_id",
+    "message_id_from_data",
+    "recover_signer",
+    "recover_signer_from_data",
+    "sign_typed_data",
+]
 
 _DOMAIN_FIELD_TYPES = (
     ("name", "string"), ("version", "string"), ("chainId", "uint256"),
@@ -48,10 +55,15 @@ def _signable(data: Mapping[str, Any]) -> SignableMessage:
         raise SignatureRejected("The signed message is malformed.") from exc
 
 
-def message_id(typed: TypedData) -> str:
-    """The EIP-712 digest, ``0x``-prefixed: the id Snapshot's sequencer gives an accepted message."""
-    signable = _signable(typed.data())
+def message_id_from_data(data: Mapping[str, Any]) -> str:
+    """The EIP-712 digest of ``{domain, types, message}``, ``0x``-prefixed (snapshot.js ``getHash``)."""
+    signable = _signable(data)
     return "0x" + keccak256(b"\x19" + signable.version + signable.header + signable.body).hex()
+
+
+def message_id(typed: TypedData) -> str:
+    """The id Snapshot's sequencer gives an accepted message: its EIP-712 digest."""
+    return message_id_from_data(typed.data())
 
 
 def sign_typed_data(typed: TypedData, account: LocalAccount) -> SignedEnvelope:

@@ -14,6 +14,7 @@ from governance.domain.snapshot.choices import (
     validate_choice,
 )
 from governance.domain.snapshot.models import CastChoice, Proposal, Receipt, Vote, VotingPower
+from governance.domain.snapshot.refusals import refusal_error
 from governance.domain.snapshot.typed_data import (
     DOMAIN_NAME,
     DOMAIN_VERSION,
@@ -53,6 +54,7 @@ __all__ = [
     "parse_choice_text",
     "parse_voting_type",
     "proposal_typed_data",
+    "refusal_error",
     "validate_choice",
     "vote_fields",
     "vote_typed_data",
