@@ -2,6 +2,7 @@
 
 from governance.adapters.db.schema import metadata
 from governance.adapters.db.tables import core  # noqa: F401
+from governance.adapters.db.tables import signing  # noqa: F401
 from governance.adapters.db.tables import transactions  # noqa: F401
 
 __all__ = ["metadata"]
