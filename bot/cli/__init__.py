@@ -19,6 +19,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "db",
     "run",
     "demo",
+    "classifiers",
 )
 
 
