@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -89,9 +90,7 @@ class SqlWalletLinkStore:
             if holder is not None and holder.discord_id != member_id:
                 raise WrongState("That wallet is already linked to another member.")
             member = await uow.members.get(member_id) or Member(discord_id=member_id)
-            await uow.members.save(
-                Member(member.discord_id, member.display_name, wallet, at, member.notify_reminders, member.notify_receipts)
-            )
+            await uow.members.save(replace(member, wallet=wallet, linked_at=at))
             await uow.commit()
 
     async def unlink(self, member_id: int) -> Address | None:
@@ -99,8 +98,6 @@ class SqlWalletLinkStore:
             member = await uow.members.get(member_id)
             if member is None or member.wallet is None:
                 return None
-            await uow.members.save(
-                Member(member.discord_id, member.display_name, None, None, member.notify_reminders, member.notify_receipts)
-            )
+            await uow.members.save(replace(member, wallet=None, linked_at=None))
             await uow.commit()
         return member.wallet

@@ -1,8 +1,10 @@
 """Every table module, imported so that ``metadata`` is complete. One module per feature."""
 
 from governance.adapters.db.schema import metadata
-from governance.adapters.db.tables import core  # noqa: F401
-from governance.adapters.db.tables import signing  # noqa: F401
-from governance.adapters.db.tables import transactions  # noqa: F401
+from governance.adapters.db.tables import (
+    core,  # noqa: F401
+    signing,  # noqa: F401
+    transactions,  # noqa: F401
+)
 
 __all__ = ["metadata"]
