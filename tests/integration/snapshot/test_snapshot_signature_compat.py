@@ -13,10 +13,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from eth_account import Account
+from snapshot_support import NOW
 
 from governance.adapters.snapshot.signing import message_id, recover_signer, sign_typed_data
+from governance.adapters.snapshot.testing import LocalSnapshotHub
 from governance.domain.snapshot import (
     Choice,
     SignedEnvelope,
@@ -121,3 +124,21 @@ def test_key_order_of_the_callers_message_changes_neither_signature_nor_data(nod
     assert json.loads(theirs["body"]) == json.loads(mine.to_json())
     assert recover_signer(typed, json.loads(theirs["body"])["sig"]) == account.address
 
+
+
+async def test_the_local_sequencer_accepts_what_client712_sends(node_bin: str, hub: LocalSnapshotHub) -> None:
+    key = KEYS[0]
+    wallet = Account.from_key(key)
+    proposal = hub.add_proposal("daobot.eth", title="t", choices=("A", "B", "C"), start=NOW - 60, end=NOW + 60,
+                                voting_type=VotingType.WEIGHTED).id
+    hub.set_voting_power("daobot.eth", wallet.address, 7)
+    ui_message = {"space": "daobot.eth", "proposal": proposal, "type": "weighted", "choice": {"3": 1, "1": 2},
+                  "reason": "", "app": "snapshot", "timestamp": NOW}
+    [theirs] = run_client712(node_bin, [{"method": "vote", "privateKey": key, "message": ui_message}])
+    async with aiohttp.ClientSession() as session, session.post(
+        hub.sequencer_url, data=theirs["body"], headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 200, await response.text()
+        assert (await response.json())["id"] == theirs["hash"]
+    [vote] = hub.votes_on(proposal)
+    assert (vote.voter, vote.choice, vote.vp) == (wallet.address, {"1": 2, "3": 1}, 7)
