@@ -22,12 +22,19 @@ _FLAG_MASK_ON_CREATE = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 15)  # suppress e
 
 class SandboxCore:
     def __init__(
-        self, state: SandboxState, hub: GatewayHub, origin: Callable[[], str], ack_deadline: float | None = 3.0
+        self,
+        state: SandboxState,
+        hub: GatewayHub,
+        origin: Callable[[], str],
+        *,
+        ack_deadline: float | None = 3.0,
+        reaction_time: float = 0.05,
     ) -> None:
         self.state = state
         self.hub = hub
         self._origin = origin
         self.ack_deadline = ack_deadline
+        self.reaction_time = reaction_time
 
     @property
     def bot_user_id(self) -> int:
@@ -79,6 +86,7 @@ class SandboxCore:
         _apply_fields(message, body, kept + new)
         message.flags &= ~(1 << 7)  # an edit ends the "thinking…" state
         message.edited_at = utcnow()
+        message.changed_at = time.monotonic()
         self.state.touch()
         if not message.ephemeral:
             await self.hub.dispatch("MESSAGE_UPDATE", message_payload(self.state, message))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -109,7 +111,7 @@ class Member:
 
     async def click(self, message: MessageRecord, custom_id: str) -> InteractionResult:
         """Press the button ``custom_id`` on ``message``."""
-        component = self._component(message, custom_id)
+        component = await self._component(message, custom_id)
         if component.get("type") != 2:
             raise SandboxError(f"{custom_id!r} is not a button")
         data = {"custom_id": custom_id, "component_type": 2}
@@ -117,7 +119,7 @@ class Member:
 
     async def select(self, message: MessageRecord, custom_id: str, values: Sequence[str]) -> InteractionResult:
         """Choose ``values`` in the select menu ``custom_id`` on ``message``."""
-        component = self._component(message, custom_id)
+        component = await self._component(message, custom_id)
         if component.get("type") not in (3, 5, 6, 7, 8):
             raise SandboxError(f"{custom_id!r} is not a select menu")
         allowed = {str(o["value"]) for o in component.get("options") or []}
@@ -174,13 +176,15 @@ class Member:
                 return record.id
         raise SandboxError(f"no channel {channel!r}")
 
-    def _component(self, message: MessageRecord, custom_id: str) -> dict[str, Any]:
+    async def _component(self, message: MessageRecord, custom_id: str) -> dict[str, Any]:
         current = self._core.state.messages.get(message.id)
         if current is None or current.deleted:
             raise SandboxError("the message is gone")
         if current.visible_to not in (None, self.id):
             raise SandboxError(f"{self.name} cannot see that ephemeral message")
-        return find_component(current.components, custom_id)
+        component = find_component(current.components, custom_id)
+        await asyncio.sleep(max(0.0, current.changed_at + self._core.reaction_time - time.monotonic()))
+        return component
 
     async def _interact(
         self, kind: int, data: dict[str, Any], channel_id: int, message: MessageRecord | None

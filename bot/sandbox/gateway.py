@@ -7,6 +7,7 @@ compression in IDENTIFY is ignored, as Discord does for bots that ask for transp
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import Callable
@@ -43,6 +44,8 @@ class GatewayHub:
         self._url = url
         self.sessions: dict[str, GatewaySession] = {}
         self._connections: set[Connection] = set()
+        self._open = asyncio.Event()
+        self._open.set()
 
     # dispatch ------------------------------------------------------------------------
 
@@ -63,7 +66,16 @@ class GatewayHub:
         self.state.touch()
         return len(connections)
 
+    async def begin_outage(self, code: int = RESUMABLE_CLOSE) -> int:
+        """Disconnect, and hold new connections before HELLO until :meth:`end_outage`."""
+        self._open.clear()
+        return await self.disconnect(code)
+
+    def end_outage(self) -> None:
+        self._open.set()
+
     async def close_all(self) -> None:
+        self._open.set()
         await self.disconnect(1001)
 
     # websocket endpoint ---------------------------------------------------------------
@@ -78,6 +90,7 @@ class GatewayHub:
         connection = Connection(ws, zlib_stream=compress == "zlib-stream")
         self._connections.add(connection)
         try:
+            await self._open.wait()
             await connection.send(Frame(Opcode.HELLO, {"heartbeat_interval": self.config.heartbeat_interval_ms}))
             await self._serve(connection)
         finally:

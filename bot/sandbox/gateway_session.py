@@ -75,6 +75,7 @@ class GatewaySession:
     log: deque[Frame] = field(init=False)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     resumes: int = 0
+    replayed: int = 0
 
     def __post_init__(self) -> None:
         self.log = deque(maxlen=self.log_size)
@@ -105,6 +106,7 @@ class GatewaySession:
             self.log.append(resumed)
             await connection.send(resumed)
             self.resumes += 1
+            self.replayed += len(missed)
             return len(missed)
 
     def detach(self, connection: Connection) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -27,7 +28,14 @@ ADMINISTRATOR = 1 << 3
 
 @dataclass(frozen=True, slots=True)
 class SandboxConfig:
-    """What the sandbox starts with. Role values are permission bit fields."""
+    """What the sandbox starts with. Role values are permission bit fields.
+
+    ``ack_deadline``: seconds within which an interaction callback is accepted (Discord: 3;
+    None: no limit). ``reaction_time``: a scripted member clicks or selects on a message no
+    sooner than this after the message last changed, as a person would; the bot registers a
+    view only when the HTTP response carrying the message reaches it, so an instant click
+    could race it in a way that never happens with people.
+    """
 
     token: str = "sandbox-token"  # noqa: S105 - a fixed token for a local test server
     bot_name: str = "daobot"
@@ -42,6 +50,7 @@ class SandboxConfig:
     api_prefix: str = "/api/v10"
     heartbeat_interval_ms: int = 41_250
     ack_deadline: float | None = 3.0
+    reaction_time: float = 0.05
     rate_limit: RateLimitPolicy = field(default_factory=RateLimitPolicy)
 
 
@@ -57,7 +66,13 @@ class SandboxServer:
         bot = self.state.add_user(self.config.bot_name, bot=True)
         gateway = GatewayConfig(self.config.token, bot.id, bot.id, self.config.heartbeat_interval_ms)
         self.hub = GatewayHub(self.state, gateway, lambda: self.gateway_url)
-        self.core = SandboxCore(self.state, self.hub, lambda: self.origin, self.config.ack_deadline)
+        self.core = SandboxCore(
+            self.state,
+            self.hub,
+            lambda: self.origin,
+            ack_deadline=self.config.ack_deadline,
+            reaction_time=self.config.reaction_time,
+        )
         self.guild: GuildRecord = self.state.add_guild(self.config.guild_name, owner_id=bot.id)
         self._seed(bot.id)
         self._runner: web.AppRunner | None = None
@@ -191,3 +206,15 @@ class SandboxServer:
     async def disconnect_gateway(self, code: int = RESUMABLE_CLOSE) -> int:
         """Close the bot's websocket(s); 4000 (the default) lets the client RESUME."""
         return await self.hub.disconnect(code)
+
+    @asynccontextmanager
+    async def gateway_outage(self, code: int = RESUMABLE_CLOSE) -> AsyncIterator[int]:
+        """Close the bot's websocket(s) and keep the gateway unreachable for the ``async with`` block.
+
+        Events dispatched inside the block are only logged; the client gets them when it RESUMEs.
+        """
+        closed = await self.hub.begin_outage(code)
+        try:
+            yield closed
+        finally:
+            self.hub.end_outage()

@@ -85,6 +85,7 @@ class MessageRecord:
     interaction_id: int | None = None
     webhook_id: int | None = None
     visible_to: int | None = None
+    changed_at: float = field(default_factory=time.monotonic)
 
     @property
     def ephemeral(self) -> bool:
