@@ -12,7 +12,7 @@ a request is spent the moment a signature checks out, before anything is recorde
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ from governance.ports import Clock, SignerRecovery, SigningRequestStore, VoteRel
 
 __all__ = [
     "Completion",
+    "SigningView",
     "WalletDeps",
     "complete_delegation",
     "complete_link",
@@ -45,6 +46,7 @@ __all__ = [
     "start_link",
     "start_vote",
     "submit",
+    "view_request",
 ]
 
 
@@ -263,3 +265,57 @@ async def submit(deps: WalletDeps, token: str, signature: str, message_text: str
         tx_hash = await deps.relay.relay_delegation(deleg)
         return Completion(request.kind, deleg.delegator, describe(request), tx_hash=tx_hash)
     raise WrongState("Off-chain (Snapshot) votes are not signed on this page yet.")
+
+
+# --- what the signing page shows --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigningView:
+    """Everything the page needs to show and sign a request; no secrets."""
+
+    kind: SigningKind
+    summary: str
+    method: str  # the EIP-1193 method: personal_sign or eth_signTypedData_v4
+    chain_id: int
+    expires: int
+    details: tuple[tuple[str, str], ...]
+    expected_wallet: Address | None = None
+    message: str | None = None
+    typed_data: dict[str, Any] | None = None
+
+
+def _details(deps: WalletDeps, request: SigningRequest, address: Address | None) -> tuple[tuple[str, str], ...]:
+    data, s = request.data, deps.settings
+    if request.kind is SigningKind.LINK:
+        member = data.get("member_name") or str(request.member_id)
+        return (("Discord member", member), ("Wallet", address or "the account you connect"), ("Site", s.domain))
+    message = data["typed_data"]["message"]
+    if request.kind is SigningKind.VOTE:
+        return (
+            ("Proposal", data["proposal_id"]), ("Vote", Support(data["support"]).word),
+            ("Reason", data.get("reason") or "none"), ("Voter", message["voter"]),
+            ("Governor contract", s.governor.verifying_contract), ("Chain ID", str(s.chain_id)),
+        )
+    expiry = _iso(int(message["expiry"])).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        ("Delegate to", message["delegatee"]), ("Token contract", s.token.verifying_contract),
+        ("Signature valid until", expiry), ("Chain ID", str(s.chain_id)),
+    )
+
+
+async def view_request(deps: WalletDeps, token: str, address: str | None = None) -> SigningView:
+    """What to sign for ``token`` (for a link, the SIWE text once the wallet's ``address`` is known)."""
+    request = await open_request(deps, token)
+    wallet = parse_address(address) if address else None
+    view = SigningView(
+        kind=request.kind, summary=describe(request, wallet), method="personal_sign",
+        chain_id=deps.settings.chain_id, expires=request.expires, details=_details(deps, request, wallet),
+    )
+    if request.kind is SigningKind.LINK:
+        return replace(view, message=siwe.build(_siwe_for(deps, request, wallet)) if wallet else None)
+    if request.kind is SigningKind.SNAPSHOT_VOTE:
+        raise WrongState("Off-chain (Snapshot) votes are not signed on this page yet.")
+    message = request.data["typed_data"]["message"]
+    expected = parse_address(message.get("voter") or message["delegatee"])
+    return replace(view, method="eth_signTypedData_v4", typed_data=request.data["typed_data"], expected_wallet=expected)

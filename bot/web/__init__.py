@@ -1,0 +1,1 @@
+"""The bot's web pages (aiohttp): each feature exposes an ``Application`` factory to mount."""
