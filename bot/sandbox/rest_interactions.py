@@ -51,9 +51,7 @@ async def interaction_callback(request: web.Request) -> web.Response:
     return json_response(_callback_payload(core, record, kind, message))
 
 
-async def _respond(
-    core: SandboxCore, record: InteractionRecord, kind: int, data: MessageInput
-) -> MessageRecord | None:
+async def _respond(core: SandboxCore, record: InteractionRecord, kind: int, data: MessageInput) -> MessageRecord | None:
     if kind == MESSAGE:
         message = await core.post_message(record.channel_id, core.bot_user_id, data, interaction=record)
     elif kind == DEFERRED_MESSAGE:
