@@ -27,6 +27,7 @@ from governance.domain.snapshot.typed_data import (
     encode_choice,
     js_json,
     proposal_typed_data,
+    typed_data_from_data,
     vote_fields,
     vote_typed_data,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "parse_voting_type",
     "proposal_typed_data",
     "refusal_error",
+    "typed_data_from_data",
     "validate_choice",
     "vote_fields",
     "vote_typed_data",

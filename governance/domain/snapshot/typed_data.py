@@ -37,6 +37,7 @@ __all__ = [
     "encode_choice",
     "js_json",
     "proposal_typed_data",
+    "typed_data_from_data",
     "vote_fields",
     "vote_typed_data",
 ]
@@ -130,6 +131,45 @@ class TypedData:
     def types_hash(self) -> str:
         """SHA-256 of the types' JSON: the sequencer recognises a message kind by it."""
         return hashlib.sha256(js_json(self.types()).encode("utf-8")).hexdigest()
+
+
+_KNOWN_FIELDS = {
+    ("Vote", vote_fields("uint32")), ("Vote", vote_fields("uint32[]")), ("Vote", vote_fields("string")),
+    ("Proposal", PROPOSAL_FIELDS),
+}
+
+
+def _field_value(kind: str, raw: object) -> MessageValue:
+    def is_uint(v: object) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+    if kind == "string" and isinstance(raw, str):
+        return raw
+    if kind in ("uint32", "uint64") and is_uint(raw):
+        assert isinstance(raw, int)
+        return raw
+    if kind == "uint32[]" and isinstance(raw, list) and all(is_uint(v) for v in raw):
+        return tuple(int(v) for v in raw)
+    if kind == "string[]" and isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+        return tuple(str(v) for v in raw)
+    raise InvalidInput("The stored Snapshot message is malformed.")
+
+
+def typed_data_from_data(data: Mapping[str, object]) -> TypedData:
+    """Read back ``TypedData.data()`` (e.g. a stored signing request); only Snapshot's vote and proposal shapes."""
+    domain, types, message = data.get("domain"), data.get("types"), data.get("message")
+    if domain != {"name": DOMAIN_NAME, "version": DOMAIN_VERSION} or not isinstance(types, Mapping):
+        raise InvalidInput("The stored Snapshot message is malformed.")
+    if len(types) != 1 or not isinstance(message, Mapping):
+        raise InvalidInput("The stored Snapshot message is malformed.")
+    primary, raw_fields = next(iter(types.items()))
+    try:
+        fields = tuple(TypedField(str(f["name"]), str(f["type"])) for f in raw_fields)
+    except (KeyError, TypeError):
+        raise InvalidInput("The stored Snapshot message is malformed.") from None
+    if (primary, fields) not in _KNOWN_FIELDS or set(message) != {f.name for f in fields}:
+        raise InvalidInput("The stored Snapshot message is malformed.")
+    return TypedData(primary, fields, tuple(_field_value(f.type, message[f.name]) for f in fields))
 
 
 @dataclass(frozen=True)
