@@ -108,6 +108,7 @@
       finish(done);
     } catch (e) {
       status(e.message, "bad");
+      $("connect").disabled = false; // e.g. the wrong account signed: switch, connect again, retry
     }
   }
 
