@@ -100,14 +100,25 @@ class Member:
         return [guild.roles[r].name for r in guild.members[self.id].role_ids]
 
     async def slash(
-        self, command: str | Sequence[str], /, *, channel: str | int | None = None, dm: bool = False, **options: Any
+        self,
+        command: str | Sequence[str],
+        options: Mapping[str, Any] | None = None,
+        /,
+        *,
+        in_channel: str | int | None = None,
+        in_dm: bool = False,
+        **named: Any,
     ) -> InteractionResult:
-        """Run ``/command`` (``"classifier delist"`` or ``("classifier", "delist")`` for subcommands)."""
+        """Run ``/command`` with options given as keywords (or as a mapping, for any name).
+
+        Subcommands: ``"classifier delist"`` or ``("classifier", "delist")``. The command runs in
+        the first guild channel unless ``in_channel`` names another, or in the DM with the bot.
+        """
         path = command.split() if isinstance(command, str) else list(command)
-        guild_id = None if dm else self.guild_id
+        guild_id = None if in_dm else self.guild_id
         found = find_command(self._core.state, path[0], guild_id)
-        data = slash_data(self._core.state, found, path[1:], options)
-        return await self._interact(APPLICATION_COMMAND, data, self._channel_id(channel, dm), None)
+        data = slash_data(self._core.state, found, path[1:], {**(options or {}), **named})
+        return await self._interact(APPLICATION_COMMAND, data, self._channel_id(in_channel, in_dm), None)
 
     async def click(self, message: MessageRecord, custom_id: str) -> InteractionResult:
         """Press the button ``custom_id`` on ``message``."""

@@ -218,6 +218,10 @@ class SandboxState:
         self._changed.set()
         self._changed = asyncio.Event()
 
+    async def next_change(self) -> None:
+        """Return at the next :meth:`touch`."""
+        await self._changed.wait()
+
     async def wait_for(self, predicate: Callable[[], T | None], timeout: float) -> T:
         """Return the first truthy ``predicate()`` result; raise ``TimeoutError`` after ``timeout``."""
         async with asyncio.timeout(timeout):

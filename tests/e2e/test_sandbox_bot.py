@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.sandbox import SandboxError, SandboxServer, pointed_at
+from bot.sandbox.console import run_console
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(13) + zlib.crc32(b"IHDR").to_bytes(4, "big")
 
@@ -235,3 +236,17 @@ async def test_resume_after_forced_disconnect_loses_and_doubles_nothing(running:
     assert len(sandbox.sessions) == 1 and session.replayed >= 3
     assert set(running.seen.interactions.values()) == {1}
     assert len(running.seen.interactions) == 5
+
+
+async def test_console_runs_typed_commands_and_prints_replies(running: Running) -> None:
+    lines = iter(["/as carol /classifier delist 7 reason=spam\n", "/as alice /echo hi there\n", "/as bob /nope\n"])
+    output: list[str] = []
+
+    async def read_line() -> str:
+        return next(lines, "")
+
+    await run_console(running.sandbox, read_line, output.append)
+    text = "\n".join(output)
+    assert "daobot" in text and "delist #7 (spam)" in text
+    assert "echo: hi there" in text
+    assert "! no slash command /nope" in text
