@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import HexStr
@@ -38,9 +38,15 @@ from governance.domain.transactions import (
     bump_fee,
     is_confirmed,
 )
-from governance.ports import Clock
 
 __all__ = ["Web3TxSender"]
+
+
+class Clock(Protocol):
+    """Unix time in whole seconds (the ``Clock`` port; ``SystemClock`` or ``FakeClock``)."""
+
+    def now(self) -> int: ...
+
 
 log = logging.getLogger(__name__)
 

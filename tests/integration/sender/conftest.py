@@ -69,6 +69,23 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
+def w3_kwargs(w3: AsyncWeb3[Any], uow_factory: UowFactory, clock: FakeClock) -> dict[str, Any]:
+    """Everything a Web3TxSender on the first dev account needs, as keyword arguments."""
+    from eth_account import Account
+
+    return {
+        "w3": w3,
+        "account": Account.from_key(DEV_KEYS[0]),
+        "uow_factory": uow_factory,
+        "chain_id": CHAIN_ID,
+        "clock": clock,
+        "confirmations": 1,
+        "replace_after_seconds": 3600,
+        "poll_seconds": 0.05,
+    }
+
+
+@pytest.fixture
 def make_sender(w3: AsyncWeb3[Any], uow_factory: UowFactory, clock: FakeClock) -> Callable[..., Web3TxSender]:
     def build(key: str = DEV_KEYS[0], **overrides: Any) -> Web3TxSender:
         from eth_account import Account

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +16,11 @@ from web3 import AsyncWeb3
 
 from governance.adapters.chain.sender import Web3TxSender
 from governance.adapters.clock import FakeClock
+from governance.adapters.db.engine import make_engine, make_session_factory
+from governance.adapters.db.uow import SqlAlchemyUnitOfWork
 from governance.domain.addresses import parse_address
 from governance.domain.errors import ChainError, TransactionRefused, WrongState
-from governance.domain.transactions import TxPlan, TxRecord, TxState
+from governance.domain.transactions import TxAttempt, TxPlan, TxRecord, TxState
 
 pytestmark = pytest.mark.anvil
 
@@ -159,3 +165,95 @@ async def wait_for_attempts(uow_factory: UowFactory, key: str, count: int, *, br
             return record
         await asyncio.sleep(0.025)
     raise AssertionError(f"{key} never reached {count} attempts")
+
+
+class Crash(Exception):
+    """Stands for the process dying: nothing in the sender catches it."""
+
+
+class CrashBeforeBroadcast(Web3TxSender):
+    async def _broadcast(self, attempt: TxAttempt) -> None:
+        raise Crash
+
+
+async def test_a_crash_between_journal_and_broadcast_resumes_to_exactly_one_transaction(
+    w3: AsyncWeb3[Any], w3_kwargs: dict[str, Any], uow_factory: UowFactory
+) -> None:
+    crashing = CrashBeforeBroadcast(**w3_kwargs)
+    with pytest.raises(Crash):
+        await crashing.send(transfer("test:crash:1"))
+    journaled = await journal(uow_factory, "test:crash:1")
+    assert journaled is not None and journaled.state is TxState.SIGNED
+    assert await nonce_of(w3, ADDRESSES[0]) == 0  # signed and stored, never sent
+    del crashing
+    restarted = Web3TxSender(**w3_kwargs)
+    (summary,) = await restarted.resume_pending()
+    assert summary.tx_hash == journaled.attempts[0].tx_hash  # the very bytes journaled before the crash
+    assert await nonce_of(w3, ADDRESSES[0]) == 1
+    assert await restarted.send(transfer("test:crash:1")) == summary
+    assert await restarted.resume_pending() == []
+    assert await nonce_of(w3, ADDRESSES[0]) == 1
+
+
+async def test_resume_finds_which_replaced_variant_was_mined(
+    w3: AsyncWeb3[Any], w3_kwargs: dict[str, Any], uow_factory: UowFactory, clock: FakeClock
+) -> None:
+    await set_automine(w3, False)
+    first = Web3TxSender(**(w3_kwargs | {"replace_after_seconds": 30}))
+    sending = asyncio.create_task(first.send(transfer("test:crash:replaced")))
+    await wait_for_attempts(uow_factory, "test:crash:replaced", 1, broadcast=True)
+    clock.advance(31)
+    record = await wait_for_attempts(uow_factory, "test:crash:replaced", 2, broadcast=True)
+    sending.cancel()  # the process dies while waiting for the receipt
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    await rpc(w3, "evm_mine")  # meanwhile the chain mines the replacement
+    await set_automine(w3, True)
+    (summary,) = await Web3TxSender(**w3_kwargs).resume_pending()
+    assert summary.tx_hash == record.attempts[1].tx_hash
+    done = await journal(uow_factory, "test:crash:replaced")
+    assert done is not None and done.state is TxState.CONFIRMED
+    assert [a.state for a in done.attempts] == [TxState.REPLACED, TxState.MINED]
+    assert await nonce_of(w3, ADDRESSES[0]) == 1
+
+
+async def test_two_processes_on_one_database_never_share_a_nonce(
+    w3: AsyncWeb3[Any], w3_kwargs: dict[str, Any], journal_url: str
+) -> None:
+    engines = [make_engine(journal_url) for _ in range(2)]
+    try:
+        senders = [
+            Web3TxSender(**(w3_kwargs | {"uow_factory": lambda f=make_session_factory(e): SqlAlchemyUnitOfWork(f)}))
+            for e in engines
+        ]
+        plans = [transfer(f"test:two:{i}", wei=1000 + i) for i in range(8)]
+        summaries = await asyncio.gather(*(senders[i % 2].send(p) for i, p in enumerate(plans)))
+        # the same keys again, crosswise: nothing new is sent
+        again = await asyncio.gather(*(senders[(i + 1) % 2].send(p) for i, p in enumerate(plans)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert again == summaries
+    nonces = [(await w3.eth.get_transaction(s.tx_hash))["nonce"] for s in summaries]  # type: ignore[arg-type]
+    assert sorted(nonces) == list(range(8))
+    assert await nonce_of(w3, ADDRESSES[0]) == 8
+
+
+async def test_a_sender_killed_after_broadcast_confirms_exactly_once_on_restart(
+    w3: AsyncWeb3[Any], anvil_url: str, journal_url: str, w3_kwargs: dict[str, Any], uow_factory: UowFactory
+) -> None:
+    script = Path(__file__).with_name("sender_crash_script.py")
+    root = Path(__file__).resolve().parents[3]
+    env = os.environ | {"PYTHONPATH": str(root)}
+    args = [sys.executable, str(script), anvil_url, journal_url, DEV_KEYS[0], "test:sigkill"]
+    child = await asyncio.create_subprocess_exec(*args, env=env, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(child.communicate(), 60)
+    assert child.returncode == -signal.SIGKILL, stderr.decode()[-2000:]
+    journaled = await journal(uow_factory, "test:sigkill")
+    assert journaled is not None and journaled.state is TxState.SIGNED  # killed before it noted the broadcast
+    restarted = Web3TxSender(**w3_kwargs)
+    (summary,) = await restarted.resume_pending()
+    assert summary.succeeded and summary.tx_hash == journaled.attempts[0].tx_hash
+    plan = TxPlan("crash test transfer", "test:sigkill", BOB, value=12345)
+    assert await restarted.send(plan) == summary
+    assert await nonce_of(w3, ADDRESSES[0]) == 1
