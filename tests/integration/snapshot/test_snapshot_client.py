@@ -10,7 +10,7 @@ from eth_account.signers.local import LocalAccount
 from snapshot_support import NOW, SPACE, Clock, Sleeps
 
 from governance.adapters.snapshot.client import RetryPolicy, SnapshotHubClient
-from governance.adapters.snapshot.signing import sign_typed_data
+from governance.adapters.snapshot.signing import message_id, sign_typed_data
 from governance.adapters.snapshot.testing import LocalSnapshotHub
 from governance.domain.errors import ExternalServiceError
 from governance.domain.snapshot import VotingType, vote_typed_data
@@ -110,3 +110,26 @@ async def test_an_unreachable_hub_gives_one_clear_error(sleeps: Sleeps) -> None:
 async def test_a_refused_query_is_an_external_service_error(client: SnapshotHubClient) -> None:
     with pytest.raises(ExternalServiceError, match="must not be greater than 1000"):
         await client.proposals(SPACE, first=1001)
+
+
+async def test_a_dropped_connection_is_retried(hub: LocalSnapshotHub, client: SnapshotHubClient,
+                                               sleeps: Sleeps) -> None:
+    add_proposals(hub, 1)
+    hub.fail_next(1, status=0)
+    assert len(await client.proposals(SPACE)) == 1
+    assert hub.requests == 2 and sleeps.delays == [0.25]
+
+
+async def test_a_submission_whose_answer_was_lost_is_not_reported_as_a_duplicate(
+    hub: LocalSnapshotHub, client: SnapshotHubClient, wallets: list[LocalAccount]
+) -> None:
+    proposal = add_proposals(hub, 1)[0]
+    hub.set_voting_power(SPACE, wallets[0].address, 1)
+    envelope = sign_typed_data(vote_typed_data(voter=wallets[0].address, space=SPACE, proposal_id=proposal,
+                                               voting_type=VotingType.SINGLE_CHOICE, choice=1, timestamp=NOW),
+                               wallets[0])
+    await client.submit(envelope)  # recorded, but suppose the answer never arrived:
+    hub.fail_next(1, status=504)
+    receipt = await client.submit(envelope)
+    assert receipt.id == message_id(envelope.typed_data)
+    assert len(hub.votes_on(proposal)) == 1
