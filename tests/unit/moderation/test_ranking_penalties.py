@@ -66,3 +66,14 @@ def test_one_appeal_per_item_within_the_window() -> None:
         check_appeal("p-9", [first, appeal], pending=False, now=T0 + timedelta(days=3))
     with pytest.raises(WrongState, match="appeal window"):
         check_appeal("p-9", [first], pending=False, now=T0 + APPEAL_WINDOW + timedelta(seconds=1))
+
+
+def test_a_flagged_result_says_so_in_its_reason() -> None:
+    spec = RoundSpec(4, RoundKind.FIRST, ("p-9",), 1_000, 1_000, T0, RoundRules(quorum_bps=100, cap_bps=10_000))
+    r = Round(spec)
+    fresh, old = to_checksum(f"{1:040x}"), to_checksum(f"{2:040x}")
+    r.cast(Ballot(4, "p-9", fresh, Choice.DERANK, 60), now=T0 - timedelta(hours=1))
+    r.cast(Ballot(4, "p-9", old, Choice.KEEP, 40), now=T0 - timedelta(hours=1))
+    item = r.close(now=T0, delegated_at={fresh: 990, old: 10}).item("p-9")
+    penalty = penalty_for("p-9", [item])
+    assert penalty is not None and penalty.reason.endswith("Flagged: recently delegated wallets decided this result.")
