@@ -123,21 +123,26 @@ def guild_payload(state: SandboxState, guild: GuildRecord, *, gateway: bool = Fa
         "nsfw_level": 0,
     }
     if gateway:
-        payload.update(
-            joined_at=iso(guild.members[next(iter(guild.members))].joined_at) if guild.members else None,
-            large=False,
-            unavailable=False,
-            member_count=len(guild.members),
-            channels=[channel_payload(state, state.channels[cid]) for cid in guild.channel_ids],
-            members=[member_payload(state, member) for member in guild.members.values()],
-            threads=[],
-            presences=[],
-            voice_states=[],
-            stage_instances=[],
-            guild_scheduled_events=[],
-            soundboard_sounds=[],
-        )
+        payload.update(_gateway_guild_fields(state, guild))
     return payload
+
+
+def _gateway_guild_fields(state: SandboxState, guild: GuildRecord) -> dict[str, Any]:
+    first_member = next(iter(guild.members.values()), None)
+    return {
+        "joined_at": iso(first_member.joined_at) if first_member else None,
+        "large": False,
+        "unavailable": False,
+        "member_count": len(guild.members),
+        "channels": [channel_payload(state, state.channels[cid]) for cid in guild.channel_ids],
+        "members": [member_payload(state, member) for member in guild.members.values()],
+        "threads": [],
+        "presences": [],
+        "voice_states": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+    }
 
 
 def attachment_payload(attachment: Attachment) -> dict[str, Any]:

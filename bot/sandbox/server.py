@@ -182,6 +182,10 @@ class SandboxServer:
     def interactions(self) -> list[InteractionRecord]:
         return sorted(self.state.interactions.values(), key=lambda r: r.created_at)
 
+    def ack_latencies(self) -> list[float]:
+        """Seconds from creation to callback of every acknowledged interaction, in creation order."""
+        return [r.ack_latency for r in self.interactions if r.ack_latency is not None]
+
     # the gateway ---------------------------------------------------------------------
 
     @property

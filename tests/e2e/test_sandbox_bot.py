@@ -45,6 +45,16 @@ class Feedback(discord.ui.Modal, title="Feedback"):
         await interaction.response.send_message(f"Thanks: {self.text.value}", ephemeral=True)
 
 
+class PoolPicker(discord.ui.View):
+    @discord.ui.select(
+        custom_id="pool",
+        options=[discord.SelectOption(label=name, value=name) for name in ("reserve", "bounties", "dividends")],
+    )
+    async def chosen(self, interaction: discord.Interaction, select: discord.ui.Select[PoolPicker]) -> None:
+        await interaction.response.defer()
+        await interaction.edit_original_response(content=f"Pool: {select.values[0]}", view=None)
+
+
 @dataclass
 class Seen:
     interactions: Counter[int] = field(default_factory=Counter)
@@ -65,7 +75,12 @@ def make_bot(seen: Seen) -> commands.Bot:
     intents = discord.Intents.default()
     intents.members = True
     bot = commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+    _add_commands(bot)
+    _add_listeners(bot, seen)
+    return bot
 
+
+def _add_commands(bot: commands.Bot) -> None:
     @bot.tree.command(description="Repeat the text")
     async def echo(interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(f"echo: {text}")
@@ -94,8 +109,14 @@ def make_bot(seen: Seen) -> commands.Bot:
     async def feedback(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(Feedback())
 
+    @bot.tree.command(description="Pick a pool")
+    async def pick(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Which pool?", view=PoolPicker())
+
     bot.tree.add_command(classifier)
 
+
+def _add_listeners(bot: commands.Bot, seen: Seen) -> None:
     @bot.listen()
     async def on_interaction(interaction: discord.Interaction) -> None:
         seen.interactions[interaction.id] += 1
@@ -108,8 +129,6 @@ def make_bot(seen: Seen) -> commands.Bot:
     @bot.listen()
     async def on_resumed() -> None:
         seen.resumed.set()
-
-    return bot
 
 
 @dataclass
@@ -143,7 +162,7 @@ async def running() -> AsyncIterator[Running]:
 
 async def test_commands_are_synced_with_their_options(running: Running) -> None:
     names = {c.name for c in running.sandbox.state.commands.values()}
-    assert {"echo", "slow", "revise", "chart", "panel", "feedback", "classifier"} <= names
+    assert {"echo", "slow", "revise", "chart", "panel", "feedback", "pick", "classifier"} <= names
     with pytest.raises(SandboxError, match="missing required"):
         await running.sandbox.member("alice").slash("echo")
 
@@ -200,6 +219,16 @@ async def test_button_refuses_the_wrong_member_then_accepts_the_owner(running: R
     assert await clicked.acknowledgement() == 7
     assert panel.content == "Confirmed by alice"
     assert panel.components == []
+
+
+async def test_select_menu_with_deferred_update(running: Running) -> None:
+    bob = running.sandbox.member("bob")
+    question = await (await bob.slash("pick")).response()
+    with pytest.raises(SandboxError, match="not options"):
+        await bob.select(question, "pool", ["treasury"])
+    chosen = await bob.select(question, "pool", ["bounties"])
+    assert await chosen.acknowledgement() == 6
+    await running.sandbox.wait_for_message(lambda m: m.id == question.id and m.content == "Pool: bounties")
 
 
 async def test_modal_submit(running: Running) -> None:
