@@ -20,6 +20,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "demo",
     "classifiers",
+    "policy",
     "sandbox",
 )
 

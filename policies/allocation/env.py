@@ -1,8 +1,8 @@
 """The treasury as a gymnasium environment, and the model card of its assumptions.
 
 One step is one epoch (a week by default); an episode is ``ScenarioConfig.epochs`` epochs of one
-scenario (:mod:`policies.allocation.scenarios`). The action is five numbers in [-1, 1]; the split is
-``project(action, ...)`` (:mod:`policies.allocation.safety`), the same projection the live advisor uses.
+scenario (:mod:`policies.allocation.scenarios`). The action is five numbers in [-1, 1] around a base split;
+the split is ``project(action, ...)`` (:mod:`policies.allocation.safety`), the same projection the live advisor uses.
 
 Model card: assumptions
 -----------------------
@@ -54,7 +54,7 @@ from policies.allocation.scenarios import Scenario, ScenarioConfig, sample_scena
 
 __all__ = ["BREACH_PENALTY", "TreasuryEnv", "model_observation"]
 
-BREACH_PENALTY = 0.05
+BREACH_PENALTY = 0.1
 
 Observation = NDArray[np.float32]
 
@@ -73,13 +73,22 @@ def model_observation(model: TreasuryModel) -> Observation:
 
 
 class TreasuryEnv(gym.Env[Observation, NDArray[np.float32]]):
-    """Each reset draws a scenario seed from ``seeds`` (with the env's RNG) and plays it."""
+    """Each reset draws a scenario seed from ``seeds`` (with the env's RNG) and plays it.
+
+    Actions are relative to ``base_split`` (the best fixed split in training): action 0 asks for it.
+    """
 
     metadata: dict[str, Any] = {"render_modes": []}
 
-    def __init__(self, config: ScenarioConfig | None = None, seeds: Sequence[int] = range(1000)) -> None:
+    def __init__(
+        self,
+        config: ScenarioConfig | None = None,
+        seeds: Sequence[int] = range(1000),
+        base_split: tuple[int, ...] | None = None,
+    ) -> None:
         self.config = config or ScenarioConfig()
         self.seeds = seeds
+        self.base_split = base_split
         self.observation_space = gym.spaces.Box(-5.0, 5.0, (len(FEATURE_NAMES),), np.float32)
         self.action_space = gym.spaces.Box(-1.0, 1.0, (len(POOLS),), np.float32)
         self.model: TreasuryModel | None = None
@@ -106,8 +115,8 @@ class TreasuryEnv(gym.Env[Observation, NDArray[np.float32]]):
         self, action: NDArray[np.float32]
     ) -> tuple[Observation, float, bool, bool, dict[str, Any]]:
         model = self._model()
-        projection = project([float(a) for a in np.asarray(action).ravel()], model.context(),
-                             self.config.limits)
+        wanted = [float(a) for a in np.asarray(action).ravel()]
+        projection = project(wanted, model.context(), self.config.limits, self.base_split)
         outcome = model.step(projection.split_bps)
         wealth = model.value_delivered + model.treasury
         reward = math.log(max(wealth, 1e-9) / max(self.wealth, 1e-9)) - BREACH_PENALTY * outcome.breach

@@ -6,6 +6,7 @@ simulator's cost units and the chain's int base units give the same numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Sequence
@@ -67,5 +68,5 @@ def _log_ratio(a: float, b: float) -> float:
 
 
 def _volatility(history: Sequence[float]) -> float:
-    changes = [_log_ratio(b, a) for a, b in zip(history, history[1:], strict=False)]
+    changes = [_log_ratio(b, a) for a, b in itertools.pairwise(history)]
     return _clip(statistics.pstdev(changes), 0.0, 1.0) if len(changes) >= 2 else 0.0

@@ -17,6 +17,7 @@ all mapped to a lawful split.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,8 +40,8 @@ __all__ = [
 
 POOLS: tuple[str, ...] = ("member dividends", "classifier dividends", "bounties", "reserve", "operations")
 RESERVE = 3
-ACTION_SCALE = 3.0
-"""An action is five numbers in [-1, 1]; the target weight of pool ``i`` is ``exp(ACTION_SCALE * a_i)``."""
+ACTION_SCALE = 1.5
+"""An action is five numbers in [-1, 1]: pool ``i`` gets target weight ``base_i * exp(ACTION_SCALE * a_i)``."""
 SECONDS_PER_MONTH = 2_629_746  # 365.2425 days / 12
 
 
@@ -88,16 +89,23 @@ class Projection:
     bound: tuple[str, ...]
 
 
-def action_to_weights(action: Sequence[float]) -> tuple[float, ...]:
-    """Map any five numbers to positive target weights (NaN counts as 0, the rest is clipped to [-1, 1])."""
+def action_to_weights(action: Sequence[float], base: Sequence[int] | None = None) -> tuple[float, ...]:
+    """Map any five numbers to target weights around ``base`` (equal by default).
+
+    NaN counts as 0 (keep the base), everything else is clipped to [-1, 1].
+    """
     values = [_finite(float(a)) for a in list(action)[: len(POOLS)]]
     values += [0.0] * (len(POOLS) - len(values))
-    return tuple(math.exp(ACTION_SCALE * min(1.0, max(-1.0, v))) for v in values)
+    bases = [max(1.0, _finite(float(b))) for b in list(base or [])[: len(POOLS)]]
+    bases += [1.0] * (len(POOLS) - len(bases))
+    return tuple(b * math.exp(ACTION_SCALE * min(1.0, max(-1.0, v))) for b, v in zip(bases, values, strict=True))
 
 
-def project(action: Sequence[float], context: ProjectionContext, limits: SafetyLimits) -> Projection:
-    """Project a policy action (five numbers, nominally in [-1, 1]) onto a lawful split."""
-    return project_target(action_to_weights(action), context, limits)
+def project(
+    action: Sequence[float], context: ProjectionContext, limits: SafetyLimits, base: Sequence[int] | None = None
+) -> Projection:
+    """Project a policy action (five numbers, nominally in [-1, 1], around ``base``) onto a lawful split."""
+    return project_target(action_to_weights(action, base), context, limits)
 
 
 def project_target(target: Sequence[float], context: ProjectionContext, limits: SafetyLimits) -> Projection:
@@ -156,7 +164,7 @@ def _box_simplex(wanted: Sequence[float], lo: Sequence[int], hi: Sequence[int]) 
 
     kinks = sorted({w - h for w, _, h in triples} | {w - lo_ for w, lo_, _ in triples})
     shift = kinks[-1]
-    for left, right in zip(kinks, kinks[1:], strict=False):
+    for left, right in itertools.pairwise(kinks):
         high, low = total(left), total(right)
         if high >= BPS >= low:
             shift = right if high == low else left + (high - BPS) * (right - left) / (high - low)

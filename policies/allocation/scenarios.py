@@ -11,10 +11,12 @@ per-epoch revenue history shows, when there is enough of it. The assumptions are
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,13 +70,13 @@ class ScenarioConfig:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> ScenarioConfig:
-        raw = dict(data)
-        limits = SafetyLimits(**{k: _tuple(v) for k, v in dict(raw.pop("limits")).items()})  # type: ignore[call-overload]
-        return cls(**{k: _tuple(v) for k, v in raw.items()}, limits=limits)  # type: ignore[arg-type]
+    def from_json(cls, data: dict[str, Any]) -> ScenarioConfig:
+        raw: dict[str, Any] = {k: _tuple(v) for k, v in data.items() if k != "limits"}
+        limits: dict[str, Any] = {k: _tuple(v) for k, v in data["limits"].items()}
+        return cls(**raw, limits=SafetyLimits(**limits))
 
 
-def _tuple(value: object) -> object:
+def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -118,7 +120,10 @@ def scenario_seeds(kind: str, count: int, start: int = 0) -> list[int]:
 def sample_scenario(config: ScenarioConfig, seed: int) -> Scenario:
     """Draw the scenario of ``seed``: the same seed always gives the same world."""
     rng = np.random.default_rng([seed, 0x7EA5])
-    draw = lambda bounds: float(rng.uniform(*bounds))  # noqa: E731
+
+    def draw(bounds: Range) -> float:
+        return float(rng.uniform(bounds[0], bounds[1]))
+
     steps, slots = config.epochs + WARMUP_EPOCHS, config.max_classifiers
     k0 = int(rng.integers(config.initial_classifiers[0], config.initial_classifiers[1] + 1))
     active = np.zeros(slots, dtype=bool)
@@ -169,21 +174,19 @@ def calibrate(config: ScenarioConfig, revenue_history: Sequence[int]) -> Scenari
     """Centre the trend and noise ranges on an observed per-epoch revenue history.
 
     With fewer than :data:`MIN_CALIBRATION_EPOCHS` positive epochs the config is returned unchanged.
-    The trend is the mean epoch-on-epoch log change, the noise a robust (MAD) estimate of its spread
+    The trend is the mean epoch-on-epoch log change, the noise its standard deviation
     (divided by the square root of two, since a change of i.i.d. noise has twice its variance);
     each range is the estimate plus or minus two standard errors, kept within sane bounds.
     """
     positive = [int(r) for r in revenue_history if int(r) > 0]
     if len(positive) < MIN_CALIBRATION_EPOCHS:
         return config
-    changes = [math.log(b / a) for a, b in zip(positive, positive[1:], strict=False)]
+    changes = [math.log(b / a) for a, b in itertools.pairwise(positive)]
     trend = statistics.fmean(changes)
-    median = statistics.median(changes)
-    spread = 1.4826 * statistics.median(abs(c - median) for c in changes)
-    spread = min(0.6, max(0.01, spread))
+    spread = min(0.6, max(0.01, statistics.pstdev(changes)))
     error = spread / math.sqrt(len(changes))
     trend_range = (max(-0.05, trend - 2 * error), min(0.05, trend + 2 * error))
     level_noise = spread / math.sqrt(2)  # the change of i.i.d. log noise has twice its variance
-    relative = min(0.5, 2 * 1.17 / math.sqrt(len(changes)))  # two standard errors of a MAD estimate
+    relative = min(0.5, 2 / math.sqrt(len(changes)))  # about two standard errors of the estimate
     noise_range = (max(0.01, level_noise * (1 - relative)), min(0.8, level_noise * (1 + relative)))
     return replace(config, trend=trend_range, noise=noise_range)

@@ -39,7 +39,7 @@ def test_every_step_plays_a_lawful_split_and_an_episode_ends_on_time() -> None:
 
 
 def test_train_and_heldout_scenarios_never_overlap_and_replay_exactly() -> None:
-    assert set(range(TRAIN_SEEDS.start, TRAIN_SEEDS.stop)).isdisjoint(range(HELDOUT_SEEDS.start, HELDOUT_SEEDS.start + 10))
+    assert TRAIN_SEEDS.stop <= HELDOUT_SEEDS.start
     assert scenario_seeds("heldout", 3) == [HELDOUT_SEEDS.start, HELDOUT_SEEDS.start + 1, HELDOUT_SEEDS.start + 2]
     a, b = sample_scenario(CONFIG, 7), sample_scenario(CONFIG, 7)
     assert run_episode(a, fixed_rule((2000,) * 5)) == run_episode(b, fixed_rule((2000,) * 5))
@@ -48,7 +48,7 @@ def test_train_and_heldout_scenarios_never_overlap_and_replay_exactly() -> None:
 
 def test_calibration_follows_an_observed_revenue_history() -> None:
     rng = np.random.default_rng(0)
-    growing = [int(1_000_000 * np.exp(0.02 * t + 0.05 * rng.standard_normal())) for t in range(40)]
+    growing = [int(1_000_000 * np.exp(0.02 * t + 0.05 * rng.standard_normal())) for t in range(120)]
     tuned = calibrate(CONFIG, growing)
     assert tuned.trend[0] < 0.02 < tuned.trend[1] and tuned.trend[0] > CONFIG.trend[1]
     assert tuned.noise[0] < 0.05 < tuned.noise[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -34,7 +35,7 @@ def lawful_splits(draw: st.DrawFn, limits: SafetyLimits = LIMITS) -> tuple[int, 
     order = draw(st.permutations(range(5)))
     for pool in order:
         split[pool] = min(limits.max_bps[pool], split[pool] + BPS - sum(split))
-    for give, take in zip(order, order[1:], strict=False):
+    for give, take in itertools.pairwise(order):
         room = min(split[give] - limits.min_bps[give], limits.max_bps[take] - split[take])
         moved = draw(st.integers(0, max(0, room)))
         split[give] -= moved
