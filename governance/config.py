@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     confirmations: int = Field(default=2, ge=0, le=200)
     dry_run: bool = False
     max_fee_gwei: int = Field(default=200, gt=0)
+    tx_replace_after_seconds: int = Field(default=120, gt=0)
+    tx_fee_bump_pct: int = Field(default=12, ge=10, le=100)
 
     # Storage and web
     database_url: str = "sqlite+aiosqlite:///var/daobot.sqlite"

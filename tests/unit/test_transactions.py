@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from governance.adapters.chain.fake_sender import FakeTxSender
-from governance.adapters.chain.keys import load_signer, signer_from_private_key
+from governance.adapters.chain.keys import load_signer, signer_from_private_key, signer_from_settings
+from governance.config import load_settings
 from governance.domain.addresses import parse_address
 from governance.domain.errors import ChainError, ConfigError, InvalidInput, TransactionRefused, WrongState
 from governance.domain.transactions import TxPlan, TxState, bump_fee, check_transition, is_confirmed
@@ -119,3 +120,25 @@ def test_a_dev_private_key_loads_and_a_bad_one_is_refused_without_echo() -> None
     with pytest.raises(ConfigError) as refused:
         signer_from_private_key(SecretStr("0xnot-a-key-12345"))
     assert "not-a-key" not in refused.value.message
+
+
+def test_a_raw_key_in_the_settings_is_for_dev_chains_only() -> None:
+    dev = load_settings(chain_id=31337, signer_private_key=KEY, keystore_path=None, _env_file=None)
+    assert signer_from_settings(dev).address == Account.from_key(KEY).address
+    mainnet = load_settings(chain_id=1, signer_private_key=KEY, keystore_path=None, _env_file=None)
+    with pytest.raises(ConfigError, match="dev chains only") as refused:
+        signer_from_settings(mainnet)
+    assert KEY[2:] not in refused.value.message and KEY[2:] not in repr(mainnet)
+
+
+def test_the_sender_built_from_settings_shows_its_address_never_its_key() -> None:
+    from web3 import AsyncHTTPProvider, AsyncWeb3
+
+    from governance.adapters.chain.sender import build_tx_sender
+    from governance.adapters.clock import FakeClock
+
+    settings = load_settings(chain_id=31337, signer_private_key=KEY, keystore_path=None, dry_run=True, _env_file=None)
+    w3 = AsyncWeb3(AsyncHTTPProvider("http://127.0.0.1:9"))
+    sender = build_tx_sender(settings, w3, lambda: None, FakeClock())  # type: ignore[arg-type, return-value]
+    assert Account.from_key(KEY).address in repr(sender) and "dry_run=True" in repr(sender)
+    assert KEY[2:] not in repr(sender) and KEY[2:] not in str(vars(sender).get("_holder"))

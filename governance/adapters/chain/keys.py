@@ -12,9 +12,10 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from pydantic import SecretStr
 
+from governance.config import Settings
 from governance.domain.errors import ConfigError
 
-__all__ = ["load_signer", "signer_from_private_key"]
+__all__ = ["DEV_CHAIN_IDS", "load_signer", "signer_from_private_key", "signer_from_settings"]
 
 
 def _read(path: Path, setting: str) -> bytes:
@@ -45,3 +46,22 @@ def signer_from_private_key(private_key: SecretStr) -> LocalAccount:
     except (ValueError, TypeError):
         raise ConfigError("DAOBOT_SIGNER_PRIVATE_KEY", "is not a 32-byte hex private key") from None
     return account
+
+
+#: Chains where a raw private key in the settings is acceptable (local, valueless test chains).
+DEV_CHAIN_IDS = frozenset({31337, 131277322940537})
+
+
+def signer_from_settings(settings: Settings) -> LocalAccount:
+    """The keystore when configured; otherwise, on a dev chain only, ``DAOBOT_SIGNER_PRIVATE_KEY``."""
+    if settings.keystore_path is not None:
+        if settings.keystore_password_file is None:
+            raise ConfigError("DAOBOT_KEYSTORE_PASSWORD_FILE", "is required with DAOBOT_KEYSTORE_PATH")
+        return load_signer(settings.keystore_path, settings.keystore_password_file)
+    if settings.signer_private_key is None:
+        raise ConfigError("DAOBOT_KEYSTORE_PATH", "is required to send transactions (see .env.example)")
+    if settings.chain_id not in DEV_CHAIN_IDS:
+        raise ConfigError(
+            "DAOBOT_SIGNER_PRIVATE_KEY", f"is for dev chains only; use a keystore on chain {settings.chain_id}"
+        )
+    return signer_from_private_key(settings.signer_private_key)

@@ -24,8 +24,10 @@ from web3 import AsyncWeb3
 from web3.exceptions import TransactionNotFound, Web3Exception, Web3RPCError
 
 from governance.adapters.chain import preflight
+from governance.adapters.chain.keys import signer_from_settings
 from governance.adapters.chain.preflight import Fees
 from governance.adapters.db.uow import SqlAlchemyUnitOfWork
+from governance.config import Settings
 from governance.domain.addresses import Address, parse_address
 from governance.domain.errors import ChainError, WrongState
 from governance.domain.transactions import (
@@ -39,7 +41,7 @@ from governance.domain.transactions import (
     is_confirmed,
 )
 
-__all__ = ["Web3TxSender"]
+__all__ = ["Web3TxSender", "build_tx_sender"]
 
 
 class Clock(Protocol):
@@ -82,6 +84,7 @@ class Web3TxSender:
         self._bump_pct = fee_bump_pct
         self._poll = poll_seconds
         self._lock = asyncio.Lock()
+        self._capped: set[str] = set()
         self.address: Address = parse_address(account.address)
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
@@ -351,7 +354,9 @@ class Web3TxSender:
         tip = bump_fee(old.max_priority_fee_per_gas, self._bump_pct, market.max_priority_fee_per_gas)
         cap = max(bump_fee(old.max_fee_per_gas, self._bump_pct, market.max_fee_per_gas), tip)
         if cap > self._max_fee_wei:
-            log.warning("tx %s stuck but a replacement would pay above the fee cap; waiting", old.tx_hash)
+            if old.tx_hash not in self._capped:
+                self._capped.add(old.tx_hash)
+                log.warning("tx %s is stuck, but a replacement would pay above the fee cap; waiting", old.tx_hash)
             return
         attempt = self._sign(record.plan, record.nonce, record.gas_limit, Fees(cap, tip), self._clock.now())
         try:
@@ -363,6 +368,24 @@ class Web3TxSender:
         log.info("replacing %s at nonce %d: tx %s -> %s", record.plan.key, record.nonce, old.tx_hash, attempt.tx_hash)
         if await self._rebroadcast(attempt):
             await self._mark(record.plan.key, TxState.BROADCAST, attempt.tx_hash)
+
+
+def build_tx_sender(
+    settings: Settings, w3: AsyncWeb3[Any], uow_factory: Callable[[], SqlAlchemyUnitOfWork], clock: Clock
+) -> Web3TxSender:
+    """The sender the settings describe: signer, chain id, confirmations, dry run, fee cap and bumps."""
+    return Web3TxSender(
+        w3,
+        signer_from_settings(settings),
+        uow_factory,
+        chain_id=settings.chain_id,
+        clock=clock,
+        confirmations=settings.confirmations,
+        dry_run=settings.dry_run,
+        max_fee_wei=settings.max_fee_gwei * 10**9,
+        replace_after_seconds=settings.tx_replace_after_seconds,
+        fee_bump_pct=settings.tx_fee_bump_pct,
+    )
 
 
 def _harmless(exc: Web3RPCError) -> bool:
