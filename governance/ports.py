@@ -59,9 +59,14 @@ class LeaseRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: ``async with uow: ...; await uow.commit()``; rolled back unless committed."""
 
-    members: MemberRepository
-    outbox: OutboxRepository
-    leases: LeaseRepository
+    @property
+    def members(self) -> MemberRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def leases(self) -> LeaseRepository: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -163,3 +168,22 @@ class VoteRelay(Protocol):
     async def relay_vote(self, intent: _signing.VoteRelayIntent) -> str: ...
 
     async def relay_delegation(self, intent: _signing.DelegationRelayIntent) -> str: ...
+
+
+# --- member overview ------------------------------------------------------------------------
+
+
+class MemberChainReader(Protocol):
+    """Live reads about one holder (the watcher's registers answer history; this answers "now")."""
+
+    async def token_balance(self, holder: Address) -> int: ...
+
+    async def voting_power(self, holder: Address) -> int: ...
+
+    async def delegate_of(self, holder: Address) -> Address | None: ...
+
+
+class ClaimableReader(Protocol):
+    """Dividends a holder can still claim, in base units of the revenue token (payouts feature)."""
+
+    async def claimable(self, holder: Address) -> int: ...

@@ -6,7 +6,14 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from governance.adapters.db.repositories.core import SqlLeaseRepository, SqlMemberRepository, SqlOutboxRepository
+from governance.adapters.db.repositories.chain_queries import SqlChainQueries
+from governance.adapters.db.repositories.chain_sync import SqlChainSyncRepository
+from governance.adapters.db.repositories.core import (
+    SqlLeaseRepository,
+    SqlMemberRepository,
+    SqlOutboxRepository,
+)
+from governance.adapters.db.repositories.discord_posts import SqlDiscordPostRepository
 from governance.adapters.db.repositories.transactions import SqlTransactionRepository
 
 __all__ = ["SqlAlchemyUnitOfWork"]
@@ -21,7 +28,10 @@ class SqlAlchemyUnitOfWork:
     members: SqlMemberRepository
     outbox: SqlOutboxRepository
     leases: SqlLeaseRepository
+    chain: SqlChainQueries
+    chain_sync: SqlChainSyncRepository
     transactions: SqlTransactionRepository
+    discord_posts: SqlDiscordPostRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -38,7 +48,10 @@ class SqlAlchemyUnitOfWork:
         self.members = SqlMemberRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.leases = SqlLeaseRepository(self._session)
+        self.chain = SqlChainQueries(self._session)
+        self.chain_sync = SqlChainSyncRepository(self._session)
         self.transactions = SqlTransactionRepository(self._session)
+        self.discord_posts = SqlDiscordPostRepository(self._session)
         return self
 
     async def __aexit__(

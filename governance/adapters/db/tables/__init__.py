@@ -2,7 +2,10 @@
 
 from governance.adapters.db.schema import metadata
 from governance.adapters.db.tables import (
+    chain,  # noqa: F401
+    chain_treasury,  # noqa: F401
     core,  # noqa: F401
+    discord_posts,  # noqa: F401
     signing,  # noqa: F401
     transactions,  # noqa: F401
 )

@@ -1,0 +1,207 @@
+"""A whole DAO for end-to-end tests: anvil with the suite deployed, the Discord sandbox with
+members, and the bot's runtime connected to both. Members have wallets with real keys."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct, encode_typed_data
+from eth_account.signers.local import LocalAccount
+from web3 import HTTPProvider, Web3
+
+from bot.runtime import DEFAULT_FEATURES, Runtime
+from bot.sandbox.driver import Member
+from bot.sandbox.server import SandboxConfig, SandboxServer
+from governance.adapters.chain.contracts import SuiteContracts, suite_contracts
+from governance.adapters.chain.deploy import DeploySigner, deploy_suite
+from governance.adapters.chain.deployment import BotRoles, Deployment, DeployParams, PoolAllocation
+from governance.config import load_settings
+from governance.domain.addresses import parse_address
+
+ROOT = Path(__file__).resolve().parents[2]
+ANVIL = ROOT / "contracts" / "node_modules" / ".bin" / "anvil"
+MNEMONIC = "test test test test test test test test test test test junk"
+USD = 10**6
+TOKEN = 10**18
+
+Account.enable_unaudited_hdwallet_features()
+
+
+def dev_key(index: int) -> LocalAccount:
+    return Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def anvil_node() -> Any:
+    if not ANVIL.exists():
+        message = "anvil is not available: run `make test` (npm ci in contracts/ installs @foundry-rs/anvil)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    port = free_port()
+    proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent", "--balance", "1000000"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 30}))
+    try:
+        for _ in range(200):
+            with contextlib.suppress(Exception):
+                if w3.is_connected():
+                    break
+            time.sleep(0.05)
+        yield url, w3
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@dataclass
+class Person:
+    name: str
+    key: LocalAccount
+    discord: Member
+
+    @property
+    def address(self) -> str:
+        return str(self.key.address)
+
+
+@dataclass
+class Dao:
+    w3: Web3
+    rpc_url: str
+    deployment: Deployment
+    c: SuiteContracts
+    sandbox: SandboxServer
+    runtime: Runtime
+    people: dict[str, Person]
+    bot_key: LocalAccount
+    payer: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Person:
+        return self.people[name]
+
+    @property
+    def base_url(self) -> str:
+        return self.runtime.settings.public_base_url
+
+    def mine(self, blocks: int = 1) -> None:
+        self.w3.provider.make_request("anvil_mine", [hex(blocks)])  # type: ignore[arg-type]
+
+    def advance(self, seconds: int) -> None:
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        self.w3.provider.make_request("evm_setNextBlockTimestamp", [now + seconds])  # type: ignore[arg-type]
+        self.mine(1)
+
+    async def sign_on_page(
+        self, person: Person, url: str, *, key: LocalAccount | None = None, claim: str | None = None
+    ) -> dict[str, Any]:
+        """Do what the signing page's script does, signing with ``key`` (default: the person's own
+        wallet) a message that names ``claim`` (default: the signer's address)."""
+        signer = key or person.key
+        token = url.rstrip("/").rsplit("/", 1)[1]
+        async with aiohttp.ClientSession() as http:
+            info_url = f"{self.base_url}/sign/{token}/request?address={claim or signer.address}"
+            async with http.get(info_url) as resp:
+                info = await resp.json()
+                if resp.status != 200:
+                    return {"status": resp.status, **info}
+            body = _sign(info, signer)
+            async with http.post(f"{self.base_url}/sign/{token}", json=body) as resp:
+                return {"status": resp.status, **(await resp.json())}
+
+
+def _sign(info: dict[str, Any], signer: LocalAccount) -> dict[str, Any]:
+    if info["method"] == "personal_sign":
+        message = info["message"]
+        signed = signer.sign_message(encode_defunct(text=message))
+        return {"signature": "0x" + signed.signature.hex().removeprefix("0x"), "message": message}
+    typed = info["typed_data"]
+    signed = signer.sign_message(encode_typed_data(full_message=typed))
+    return {"signature": "0x" + signed.signature.hex().removeprefix("0x")}
+
+
+PEOPLE: dict[str, tuple[int, int, Sequence[str]]] = {
+    # name: (dev account index, whole governance tokens, sandbox roles)
+    "alice": (1, 400_000, ("member",)),
+    "bob": (2, 300_000, ("member",)),
+    "carol": (3, 200_000, ("member", "admin")),
+    "dave": (4, 100_000, ()),
+}
+BOT_INDEX, PAYER_INDEX, DEPLOYER_INDEX = 7, 9, 0
+
+
+def _deploy(w3: Web3, **params: Any) -> tuple[Deployment, SuiteContracts]:
+    accounts = [parse_address(a) for a in w3.eth.accounts]
+    bot = parse_address(dev_key(BOT_INDEX).address)
+    holders = tuple((accounts[i], n * TOKEN) for i, n, _ in PEOPLE.values())
+    defaults: dict[str, Any] = dict(
+        initial_holders=holders,
+        roles=BotRoles(keeper=bot, distributor=bot, moderator=bot, relayer=bot, proposer=bot),
+        voting_delay=1, voting_period=20, timelock_delay=60, epoch_length=3_600, challenge_period=600,
+        claim_window=3_600, allocation=PoolAllocation(3000, 3000, 1000, 2000, 1000), reserve_floor_bps=1000,
+        operations=accounts[8],
+    )
+    deployment = deploy_suite(w3, DeployParams(**{**defaults, **params}), DeploySigner.node_account(accounts[0]))
+    c = suite_contracts(w3, deployment)
+    payer = accounts[PAYER_INDEX]
+    c.revenue_token.functions.mint(payer, 10**12 * USD).transact({"from": accounts[0]})
+    c.revenue_token.functions.approve(c.treasury.address, 2**256 - 1).transact({"from": payer})
+    return deployment, c
+
+
+@contextlib.asynccontextmanager
+async def running_dao(
+    tmp_path: Path, *, features: Sequence[str] = DEFAULT_FEATURES, deploy: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> AsyncIterator[Dao]:
+    with anvil_node() as (rpc_url, w3):
+        deployment, c = _deploy(w3, **(deploy or {}))
+        deployment_file = tmp_path / "deployment.json"
+        deployment.write(deployment_file)
+        roles = {name: spec[2] for name, spec in PEOPLE.items()}
+        config = SandboxConfig(channels=("general", "proposals", "moderation", "admin"), members=roles)
+        async with SandboxServer(config) as sandbox:
+            port = free_port()
+            values: dict[str, Any] = dict(
+                discord_token=sandbox.token, discord_api_base=sandbox.base_url, discord_guild_id=sandbox.guild.id,
+                admin_role_ids=(sandbox.role("admin").id,), member_role_id=sandbox.role("member").id,
+                proposals_channel_id=sandbox.channel("proposals").id,
+                announcements_channel_id=sandbox.channel("general").id,
+                moderation_channel_id=sandbox.channel("moderation").id,
+                admin_alerts_channel_id=sandbox.channel("admin").id,
+                rpc_url=rpc_url, chain_id=31337, deployment_file=deployment_file,
+                signer_private_key="0x" + dev_key(BOT_INDEX).key.hex().removeprefix("0x"),
+                confirmations=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite'}",
+                public_base_url=f"http://127.0.0.1:{port}", http_port=port, indexer_poll_seconds=0.2,
+            )
+            runtime = Runtime(load_settings(**{**values, **(settings or {})}), features=features,
+                              outbox_interval=0.2, scheduler_renew_every=0.5)
+            async with runtime:
+                await sandbox.wait_until_connected(timeout=20)
+                people = {
+                    name: Person(name, dev_key(idx), sandbox.member(name)) for name, (idx, _, _) in PEOPLE.items()
+                }
+                await runtime.bot.wait_until_ready()
+                await asyncio.sleep(0)
+                payer = str(w3.eth.accounts[PAYER_INDEX])
+                yield Dao(w3, rpc_url, deployment, c, sandbox, runtime, people, dev_key(BOT_INDEX), payer)
