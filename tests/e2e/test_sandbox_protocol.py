@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from collections.abc import AsyncIterator
@@ -10,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import RateLimitPolicy, SandboxConfig, SandboxServer
+from bot.sandbox import RateLimitPolicy, SandboxConfig, SandboxServer, pointed_at
 
 SYNC_FLUSH = b"\x00\x00\xff\xff"
 
@@ -147,3 +148,38 @@ async def test_multipart_attachment_is_stored_and_served(http: aiohttp.ClientSes
     assert (attachment.filename, attachment.content_type, attachment.data) == ("c.png", "image/png", b"\x89PNG-bytes")
     async with http.get(body["attachments"][0]["url"]) as response:
         assert await response.read() == b"\x89PNG-bytes"
+
+
+async def test_callback_rules_once_and_within_the_deadline(http: aiohttp.ClientSession) -> None:
+    config = SandboxConfig(ack_deadline=0.2)
+    async with SandboxServer(config) as sandbox:
+        auth = {"Authorization": f"Bot {sandbox.token}"}
+        commands = [{"name": "ping", "description": "ping", "options": []}]
+        url = f"{sandbox.base_url}/applications/{sandbox.bot_user_id}/commands"
+        async with http.put(url, json=commands, headers=auth) as response:
+            assert (await response.json())[0]["name"] == "ping"
+        alice = sandbox.member("alice")
+        on_time, late = await alice.slash("ping"), await alice.slash("ping")
+        reply = {"type": 4, "data": {"content": "pong"}}
+        callback = f"{sandbox.base_url}/interactions/{{id}}/{{token}}/callback"
+        first = callback.format(id=on_time.record.id, token=on_time.record.token)
+        async with http.post(first, json=reply) as response:
+            assert response.status == 204
+        async with http.post(first, json=reply) as response:
+            assert (await response.json())["code"] == 40060
+        await asyncio.sleep(0.3)
+        async with http.post(callback.format(id=late.record.id, token=late.record.token), json=reply) as response:
+            assert response.status == 404 and (await response.json())["code"] == 10062
+        assert (await on_time.response()).content == "pong"
+        assert not late.acknowledged and sandbox.ack_latencies() == [on_time.ack_latency]
+
+
+def test_pointing_discord_py_is_reversible() -> None:
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    before = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    with pointed_at("http://127.0.0.1:9/api/v10"):
+        assert Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
+        assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "ws://127.0.0.1:9/gateway"
+    assert before == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
