@@ -12,7 +12,7 @@ Rules (explained for members in docs/moderation.md):
   at the snapshot.
 - Decision: DERANK when quorum is met and the counted de-rank weight is strictly greater than the
   counted keep weight; otherwise KEEP. A tie keeps the item (de-ranking needs a majority).
-- Brigading check (``brigading``): a result that is decided by wallets whose delegation is fresh is
+- Brigading check (``check_brigading``): a result decided by wallets whose delegation is fresh is
   flagged; the decision stands, the flag is public.
 """
 
