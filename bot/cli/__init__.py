@@ -22,6 +22,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "classifiers",
     "policy",
     "sandbox",
+    "deploy",
 )
 
 

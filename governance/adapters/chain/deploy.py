@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -20,6 +21,7 @@ from web3.types import TxReceipt
 
 from governance.adapters.chain.contracts import contract_at, contract_factory, load_artifact
 from governance.adapters.chain.deployment import ContractRecord, Deployment, DeployParams
+from governance.adapters.chain.keys import load_signer
 from governance.domain.addresses import ZERO_ADDRESS, Address, parse_address
 from governance.domain.errors import ChainError, TransactionRefused
 
@@ -40,6 +42,11 @@ class DeploySigner:
     @classmethod
     def node_account(cls, address: str) -> DeploySigner:
         return cls(parse_address(address))
+
+    @classmethod
+    def from_keystore(cls, keystore: Path, password_file: Path) -> DeploySigner:
+        """Decrypt a keystore (V3 JSON) with the password held in a file; the key never leaves memory."""
+        return cls.local(load_signer(keystore, password_file))
 
 
 class _Transactor:
@@ -91,17 +98,45 @@ def deploy_suite(w3: Web3, params: DeployParams, signer: DeploySigner, *, timeou
     d = _Deployer(w3, _Transactor(w3, signer, timeout))
     genesis = params.genesis_time if params.genesis_time is not None else w3.eth.get_block("latest")["timestamp"]
     revenue = _revenue_token(d, params, signer)
-    token = d.deploy("GovernanceToken", params.token_name, params.token_symbol,
-                     [a for a, _ in params.initial_holders], [n for _, n in params.initial_holders])
+    token = d.deploy(
+        "GovernanceToken",
+        params.token_name,
+        params.token_symbol,
+        [a for a, _ in params.initial_holders],
+        [n for _, n in params.initial_holders],
+    )
     timelock = d.deploy("TimelockController", params.timelock_delay, [], [ZERO_ADDRESS], signer.address)
-    governor = d.deploy("DAOGovernor", token.address, timelock.address, params.voting_delay,
-                        params.voting_period, params.proposal_threshold, params.quorum_percent)
+    governor = d.deploy(
+        "DAOGovernor",
+        token.address,
+        timelock.address,
+        params.voting_delay,
+        params.voting_period,
+        params.proposal_threshold,
+        params.quorum_percent,
+    )
     registry = d.deploy("ClassifierRegistry", timelock.address)
-    treasury = d.deploy("Treasury", [signer.address, timelock.address], revenue, registry.address, genesis,
-                        params.epoch_length, params.allocation.as_tuple(), params.reserve_floor_bps,
-                        params.operations or timelock.address)
-    distributor = d.deploy("DividendDistributor", revenue, treasury.address, timelock.address, timelock.address,
-                           _present(params.roles.distributor), params.challenge_period, params.claim_window)
+    treasury = d.deploy(
+        "Treasury",
+        [signer.address, timelock.address],
+        revenue,
+        registry.address,
+        genesis,
+        params.epoch_length,
+        params.allocation.as_tuple(),
+        params.reserve_floor_bps,
+        params.operations or timelock.address,
+    )
+    distributor = d.deploy(
+        "DividendDistributor",
+        revenue,
+        treasury.address,
+        timelock.address,
+        timelock.address,
+        _present(params.roles.distributor),
+        params.challenge_period,
+        params.claim_window,
+    )
     d.deploy("ModerationLedger", timelock.address, _present(params.roles.moderator))
     d.call(treasury.functions.setDistributor(distributor.address), "wire treasury to distributor")
     _hand_over(d, timelock, governor, treasury, signer.address)
@@ -127,8 +162,9 @@ def _hand_over(d: _Deployer, timelock: Contract, governor: Contract, treasury: C
     d.call(timelock.functions.renounceRole(admin, deployer), "deployer leaves timelock")
 
 
-def _record(w3: Web3, d: _Deployer, params: DeployParams, signer: DeploySigner, revenue: Address,
-            genesis: int, timelock: str) -> Deployment:
+def _record(
+    w3: Web3, d: _Deployer, params: DeployParams, signer: DeploySigner, revenue: Address, genesis: int, timelock: str
+) -> Deployment:
     return Deployment(
         chain_id=w3.eth.chain_id,
         deployer=signer.address,

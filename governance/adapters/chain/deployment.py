@@ -96,7 +96,7 @@ class DeployParams:
     timelock_delay: int = 172_800
     epoch_length: int = 604_800
     genesis_time: int | None = None  # None: the latest block's timestamp at deployment
-    challenge_period: int = 86_400
+    challenge_period: int = 864_000  # > voting (about 7 days) + timelock delay, so the guardian can veto
     claim_window: int = 7_776_000
     allocation: PoolAllocation = PoolAllocation(3000, 3000, 1000, 2000, 1000)
     reserve_floor_bps: int = 1000
@@ -111,6 +111,27 @@ class DeployParams:
             raise InvalidInput("The initial allocation puts the reserve below its floor.")
         if min(self.epoch_length, self.voting_period) <= 0 or not 0 < self.quorum_percent <= 100:
             raise InvalidInput("Epoch length and voting period must be positive, quorum 1-100%.")
+        if self.challenge_period <= self.timelock_delay:
+            raise InvalidInput("The challenge period must outlast the timelock delay, or a veto cannot land in time.")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DeployParams:
+        """Build from a JSON object whose keys are the field names (allocation as the deployment JSON's)."""
+        fields = dict(data)
+        fields["initial_holders"] = tuple(
+            (parse_address(a, what="holder address"), int(n)) for a, n in fields.get("initial_holders", ())
+        )
+        if "allocation" in fields:
+            fields["allocation"] = PoolAllocation.from_json(fields["allocation"])
+        if "roles" in fields:
+            fields["roles"] = BotRoles.from_json(fields["roles"])
+        for key in ("operations", "revenue_token", "test_usd_owner"):
+            if fields.get(key):
+                fields[key] = parse_address(fields[key], what=key)
+        try:
+            return cls(**fields)
+        except TypeError as exc:
+            raise InvalidInput(f"Unknown or missing deploy parameter: {exc}") from None
 
 
 @dataclass(frozen=True)
