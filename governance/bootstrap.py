@@ -15,8 +15,9 @@ from web3 import AsyncHTTPProvider, AsyncWeb3
 
 from governance.adapters.chain.deployment import Deployment
 from governance.adapters.chain.keys import load_signer, signer_from_private_key
-from governance.adapters.chain.live import LiveChain, SenderVoteRelay
+from governance.adapters.chain.live import LiveChain
 from governance.adapters.chain.sender import Web3TxSender
+from governance.adapters.chain.vote_relay import TxSenderVoteRelay
 from governance.adapters.db.engine import make_engine, make_session_factory
 from governance.adapters.db.uow import SqlAlchemyUnitOfWork
 from governance.config import Settings
@@ -61,7 +62,7 @@ class ChainAccess:
     deployment: Deployment
     chain: LiveChain
     sender: Web3TxSender
-    relay: SenderVoteRelay
+    relay: TxSenderVoteRelay
 
 
 def build_chain(settings: Settings, uow_factory: Callable[[], SqlAlchemyUnitOfWork], clock: Clock) -> ChainAccess:
@@ -72,4 +73,4 @@ def build_chain(settings: Settings, uow_factory: Callable[[], SqlAlchemyUnitOfWo
         confirmations=settings.confirmations, dry_run=settings.dry_run, max_fee_wei=settings.max_fee_gwei * 10**9,
     )
     chain = LiveChain(w3, deployment)
-    return ChainAccess(w3, deployment, chain, sender, SenderVoteRelay(chain, sender))
+    return ChainAccess(w3, deployment, chain, sender, TxSenderVoteRelay(sender))

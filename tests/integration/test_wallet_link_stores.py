@@ -1,4 +1,4 @@
-"""One contract for every ``WalletLinkStore``: the in-memory fake and the members-table adapter."""
+"""One contract for every wallet-link and signing-request store: the in-memory fakes and the SQL adapters."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from governance.adapters.db.engine import make_engine, make_session_factory
+from governance.adapters.db.repositories.signing import SqlSigningRequestStore, SqlWalletLinkStore
 from governance.adapters.db.uow import SqlAlchemyUnitOfWork
 from governance.adapters.fake_wallets import FakeSigningRequestStore, FakeWalletLinkStore
-from governance.adapters.member_wallets import MemberWalletLinks
 from governance.domain.addresses import to_checksum
 from governance.domain.errors import WrongState
 from governance.domain.signing import SigningKind, SigningRequest, new_nonce, new_token
@@ -55,12 +55,31 @@ async def test_fake_signing_request_store_keeps_the_contract() -> None:
 
 
 @pytest.fixture
-async def member_links(database_url: str) -> AsyncIterator[MemberWalletLinks]:
+async def uow_factory(database_url: str) -> AsyncIterator[object]:
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
-    yield MemberWalletLinks(lambda: SqlAlchemyUnitOfWork(factory))
+    yield lambda: SqlAlchemyUnitOfWork(factory)
     await engine.dispose()
 
 
-async def test_member_table_links_keep_the_contract(member_links: MemberWalletLinks) -> None:
-    await check_wallet_link_contract(member_links)
+async def test_sql_wallet_link_store_keeps_the_contract(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    await check_wallet_link_contract(SqlWalletLinkStore(uow_factory))
+
+
+async def test_sql_signing_request_store_keeps_the_contract(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    await check_signing_request_contract(SqlSigningRequestStore(uow_factory))
+
+
+async def test_sql_store_refuses_a_duplicate_token(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    store = SqlSigningRequestStore(uow_factory)
+    request = SigningRequest(new_token(), 7, SigningKind.LINK, "{}", new_nonce(), 10, 20)
+    await store.add(request)
+    with pytest.raises(WrongState):
+        await store.add(request)
+
+
+async def test_rate_limit_counts_only_the_members_recent_requests(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    store = SqlSigningRequestStore(uow_factory)
+    for member, created in ((7, 100), (7, 200), (7, 300), (8, 300)):
+        await store.add(SigningRequest(new_token(), member, SigningKind.LINK, "{}", new_nonce(), created, created + 60))
+    assert await store.count_since(7, 200) == 2 and await store.count_since(8, 0) == 1

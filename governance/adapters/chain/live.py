@@ -1,5 +1,4 @@
-"""The running bot's view of one deployment: async contract handles, live reads, and the
-relay of member-signed votes and delegations through the one transaction sender."""
+"""The running bot's view of one deployment: async contract handles and the live reads it needs."""
 
 from __future__ import annotations
 
@@ -12,12 +11,9 @@ from web3.contract import AsyncContract
 from governance.adapters.chain.contracts import load_artifact
 from governance.adapters.chain.deployment import Deployment
 from governance.domain.addresses import ZERO_ADDRESS, Address, parse_address
-from governance.domain.signing import DelegationRelayIntent, VoteRelayIntent
-from governance.domain.transactions import TxPlan
 from governance.domain.typed_data import Eip712Domain
-from governance.ports import TxSender
 
-__all__ = ["LiveChain", "SenderVoteRelay"]
+__all__ = ["LiveChain"]
 
 
 @dataclass
@@ -66,22 +62,3 @@ class LiveChain:
             name
         ).functions.eip712Domain().call()
         return Eip712Domain(domain_name, int(chain_id), parse_address(verifying), version)
-
-
-class SenderVoteRelay:
-    """``VoteRelay`` on the one transaction sender: the relayer pays gas; the vote is the member's."""
-
-    def __init__(self, chain: LiveChain, sender: TxSender) -> None:
-        self._chain = chain
-        self._sender = sender
-
-    async def relay_vote(self, intent: VoteRelayIntent) -> str:
-        data = self._chain.calldata("DAOGovernor", intent.function, intent.args)
-        plan = TxPlan(f"relay vote of {intent.voter} on proposal {intent.proposal_id}"[:200], intent.key,
-                      intent.governor, data, role="relayer")
-        return (await self._sender.send(plan)).tx_hash
-
-    async def relay_delegation(self, intent: DelegationRelayIntent) -> str:
-        data = self._chain.calldata("GovernanceToken", intent.function, intent.args)
-        plan = TxPlan(f"relay delegation of {intent.delegator}", intent.key, intent.token, data, role="relayer")
-        return (await self._sender.send(plan)).tx_hash
