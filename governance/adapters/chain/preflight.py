@@ -18,7 +18,16 @@ from governance.domain.addresses import Address
 from governance.domain.errors import ChainError, TransactionRefused
 from governance.domain.transactions import TxPlan
 
-__all__ = ["Fees", "call_params", "check_balance", "check_chain_id", "estimate_gas", "quote_fees", "simulate"]
+__all__ = [
+    "Fees",
+    "call_params",
+    "check_balance",
+    "check_chain_id",
+    "estimate_gas",
+    "is_harmless_refusal",
+    "quote_fees",
+    "simulate",
+]
 
 _GAS_HEADROOM_PCT = 20
 
@@ -130,3 +139,9 @@ async def check_balance(w3: AsyncWeb3[Any], plan: TxPlan, sender: Address, gas: 
             f"The {plan.role} account {sender} holds {balance} wei but {plan.purpose} may cost up to "
             f"{needed} wei; top it up. Nothing was sent."
         )
+
+
+def is_harmless_refusal(exc: Web3RPCError) -> bool:
+    """Refusals meaning the node already has this transaction, or already mined its nonce."""
+    text = str(exc.message).lower()
+    return any(s in text for s in ("already known", "already imported", "nonce too low", "known transaction"))

@@ -238,7 +238,7 @@ class Web3TxSender:
         try:
             await self._broadcast(attempt)
         except Web3RPCError as exc:
-            if not _harmless(exc):
+            if not preflight.is_harmless_refusal(exc):
                 raise ChainError(
                     f"The node refused the transaction for {record.plan.purpose} ({exc.message[:200]}); "
                     "it stays journaled and will be retried."
@@ -262,6 +262,14 @@ class Web3TxSender:
             return dict(await self._w3.eth.get_transaction_receipt(tx_hash))  # type: ignore[arg-type]
         except TransactionNotFound:
             return None
+        except (Web3Exception, OSError) as exc:
+            raise ChainError(f"The chain node is unreachable ({type(exc).__name__}).") from exc
+
+    async def _head(self) -> int:
+        try:
+            return int(await self._w3.eth.block_number)
+        except (Web3Exception, OSError) as exc:
+            raise ChainError(f"The chain node is unreachable ({type(exc).__name__}).") from exc
 
     # --- waiting, replacing, confirming -----------------------------------------------------
 
@@ -306,7 +314,7 @@ class Web3TxSender:
         if not summary.succeeded:
             return await self._fail(record, summary)
         await self._store_receipt(summary, TxState.MINED)
-        while not is_confirmed(summary.block_number, await self._w3.eth.block_number, self._confirmations):
+        while not is_confirmed(summary.block_number, await self._head(), self._confirmations):
             await asyncio.sleep(self._poll)
         again = await self._receipt(attempt.tx_hash)
         if again is None or again.get("blockHash") != receipt.get("blockHash"):
@@ -386,9 +394,3 @@ def build_tx_sender(
         replace_after_seconds=settings.tx_replace_after_seconds,
         fee_bump_pct=settings.tx_fee_bump_pct,
     )
-
-
-def _harmless(exc: Web3RPCError) -> bool:
-    """Refusals meaning the node already has this transaction, or already mined its nonce."""
-    text = str(exc.message).lower()
-    return any(s in text for s in ("already known", "already imported", "nonce too low", "known transaction"))
