@@ -20,6 +20,7 @@ from bot.notifier import DiscordNotifier
 from bot.scheduling import LeaderElection, build_scheduler
 from bot.wiring import Wiring
 from governance.adapters.clock import SystemClock
+from governance.adapters.chain.keccak_backend import install_fast_keccak
 from governance.adapters.db import migrate
 from governance.bootstrap import build_database
 from governance.config import Settings
@@ -68,6 +69,7 @@ class Runtime:
 
     async def start(self) -> Self:
         global _current
+        install_fast_keccak()
         await migrate.upgrade(self.settings.database_url)
         self._engine, uow_factory = build_database(self.settings)
         self.ctx = BotContext(self.settings, self.clock, uow_factory)

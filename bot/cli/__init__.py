@@ -27,5 +27,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
 
 
 def main() -> None:
+    from governance.adapters.chain.keccak_backend import install_fast_keccak
+
+    install_fast_keccak()
     _load_commands()
     app()
