@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Callable, Sequence
 
 from governance.domain.amounts import BPS
+from governance.domain.errors import InvalidInput
 from policies.allocation.rollout import fixed_rule, run_episode
 from policies.allocation.safety import RESERVE, SafetyLimits
 from policies.allocation.scenarios import Scenario
@@ -46,10 +47,13 @@ def baseline_splits(
 
 
 def grid_search(
-    scenarios: Sequence[Scenario], limits: SafetyLimits, progress: Progress | None = None
+    scenarios: Sequence[Scenario], limits: SafetyLimits, progress: Progress | None = None, step: int = 1000
 ) -> tuple[tuple[int, ...], float]:
-    """The fixed split with the best mean score on ``scenarios``: a 1,000 bps grid, then 500 bps hill-climb."""
-    coarse = [c for c in _grid(1000) if _lawful(c, limits)]
+    """The fixed split with the best mean score on ``scenarios``: a ``step`` bps grid, then a hill-climb
+    in half steps. Raises :class:`InvalidInput` if no grid point is within the limits."""
+    coarse = [c for c in _grid(step) if _lawful(c, limits)]
+    if not coarse:
+        raise InvalidInput(f"No split on a {step} bps grid is within the pool limits.")
     scores: dict[tuple[int, ...], float] = {}
     total = len(coarse)
     for done, candidate in enumerate(coarse, 1):
@@ -58,7 +62,7 @@ def grid_search(
             progress(done, total)
     best = max(scores, key=lambda c: (scores[c], c))
     for _ in range(4):
-        fresh = [n for n in _neighbours(best, 500) if _lawful(n, limits) and n not in scores]
+        fresh = [n for n in _neighbours(best, step // 2) if _lawful(n, limits) and n not in scores]
         for candidate in fresh:
             scores[candidate] = _mean_score(scenarios, candidate)
         step_best = max(scores, key=lambda c: (scores[c], c))

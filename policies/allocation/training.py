@@ -46,6 +46,7 @@ class TrainConfig:
     policy_layers: tuple[int, ...] = (32, 32)
     value_layers: tuple[int, ...] = (64, 64)
     grid_scenarios: int = 32
+    grid_step: int = 1000
     check_scenarios: int = 32
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
 
@@ -68,7 +69,9 @@ def train(
     started = time.perf_counter()
     report = progress or (lambda _phase, _done, _total: None)
     grid = [sample_scenario(config.scenario, s) for s in scenario_seeds("train", config.grid_scenarios)]
-    best, best_score = grid_search(grid, config.scenario.limits, lambda d, t: report("grid search", d, t))
+    best, best_score = grid_search(
+        grid, config.scenario.limits, lambda d, t: report("grid search", d, t), config.grid_step
+    )
     models = [_train_seed(config, seed, best, out_dir, report) for seed in seeds]
     card: dict[str, Any] = {
         "format": FORMAT,
