@@ -22,7 +22,7 @@ from governance.adapters.chain.catalog import ROLE_EVENTS, Role
 from governance.adapters.chain.lifecycle import advance_lifecycle
 from governance.adapters.chain.project_governance import GOVERNANCE_HANDLERS
 from governance.adapters.chain.project_treasury import TREASURY_HANDLERS
-from governance.adapters.chain.projection import WatchTargets, Projection
+from governance.adapters.chain.projection import Projection, WatchTargets
 from governance.adapters.chain.rpc import RangeTooLarge
 from governance.adapters.chain.source import BlockRef, ChainSource, RawLog
 from governance.adapters.chain.span import AdaptiveSpan

@@ -45,8 +45,9 @@ async def read_outcome(source: ChainSource, governor: str, proposal_id: int, vot
     return (ProposalState(known) if known is not None else None), quorum
 
 
-def _pinned(targets: WatchTargets, boundary: int, last: int) -> int:
-    return boundary + 1 if targets.clock_mode == "blocknumber" else last
+def _pinned(targets: WatchTargets, boundary: int, created: int, last: int) -> int:
+    """The block a lifecycle step belongs to: never before the proposal existed."""
+    return max(boundary + 1, created) if targets.clock_mode == "blocknumber" else last
 
 
 async def advance_lifecycle(uow: SqlAlchemyUnitOfWork, source: ChainSource, targets: WatchTargets, last: int,
@@ -58,14 +59,16 @@ async def advance_lifecycle(uow: SqlAlchemyUnitOfWork, source: ChainSource, targ
     chain_id = targets.chain_id
     out: list[ev.ChainEvent] = []
     rows: list[dict[str, object]] = []
-    for proposal_id, _start, vote_end in await uow.chain.due_transitions(chain_id, "voting_started", clock):
-        block = _pinned(targets, _start, last)
+    for proposal_id, vote_start, vote_end, created in await uow.chain.due_transitions(
+        chain_id, "voting_started", clock
+    ):
+        block = _pinned(targets, vote_start, created, last)
         rows.append(_row(chain_id, proposal_id, "voting_started", block))
         out.append(ev.VotingStarted(ev.ChainPosition(chain_id, block), proposal_id, vote_end))
     ended = await uow.chain.due_transitions(chain_id, "voting_ended", clock)
-    tallies = await uow.chain.tallies(chain_id, [proposal_id for proposal_id, _, _ in ended])
-    for proposal_id, vote_start, vote_end in ended:
-        block = _pinned(targets, vote_end, last)
+    tallies = await uow.chain.tallies(chain_id, [proposal_id for proposal_id, *_ in ended])
+    for proposal_id, vote_start, vote_end, created in ended:
+        block = _pinned(targets, vote_end, created, last)
         state, quorum = await read_outcome(source, governor, proposal_id, vote_start, block)
         rows.append(_row(chain_id, proposal_id, "voting_ended", block, state, quorum))
         tally = tallies[proposal_id]

@@ -17,7 +17,7 @@ from governance.adapters.chain.catalog import Role
 from governance.adapters.db.repositories.chain_sync import SqlChainSyncRepository
 from governance.domain.events import ChainEvent, ChainPosition
 
-__all__ = ["WatchTargets", "Handler", "Projection", "RegisterBook"]
+__all__ = ["Handler", "Projection", "RegisterBook", "WatchTargets"]
 
 log = logging.getLogger(__name__)
 ZERO = "0x0000000000000000000000000000000000000000"

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from chain_support import ANVIL_CHAIN_ID, Anvil, anvil, deploy_emitter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from governance.adapters.chain.catalog import Role
 from governance.adapters.chain.projection import WatchTargets
 from governance.adapters.db.engine import make_engine, make_session_factory
-from chain_support import ANVIL_CHAIN_ID, Anvil, anvil, deploy_emitter
 
 
 @pytest.fixture

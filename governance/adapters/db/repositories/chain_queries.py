@@ -37,7 +37,7 @@ from governance.domain.chain_records import (
 
 __all__ = ["DueTransition", "SqlChainQueries"]
 
-DueTransition = tuple[int, int, int]  # proposal id, vote start, vote end
+DueTransition = tuple[int, int, int, int]  # proposal id, vote start, vote end, block it was created in
 
 
 class SqlChainQueries:
@@ -155,11 +155,12 @@ class SqlChainQueries:
             )
         )
         query = (
-            select(proposals.c.proposal_id, proposals.c.vote_start, proposals.c.vote_end)
+            select(proposals.c.proposal_id, proposals.c.vote_start, proposals.c.vote_end, proposals.c.block_number)
             .where(proposals.c.chain_id == chain_id, bound < clock, ~recorded, ~canceled)
             .order_by(proposals.c.block_number, proposals.c.log_index)
         )
-        return [(row.proposal_id, row.vote_start, row.vote_end) for row in await self._session.execute(query)]
+        rows = await self._session.execute(query)
+        return [(row.proposal_id, row.vote_start, row.vote_end, row.block_number) for row in rows]
 
     # --- registers at a block ------------------------------------------------------------------------
 
