@@ -19,8 +19,8 @@ from bot.logging_setup import configure_logging
 from bot.notifier import DiscordNotifier
 from bot.scheduling import LeaderElection, build_scheduler
 from bot.wiring import Wiring
-from governance.adapters.clock import SystemClock
 from governance.adapters.chain.keccak_backend import install_fast_keccak
+from governance.adapters.clock import SystemClock
 from governance.adapters.db import migrate
 from governance.bootstrap import build_database
 from governance.config import Settings

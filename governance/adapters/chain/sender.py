@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import HexStr
@@ -40,14 +40,9 @@ from governance.domain.transactions import (
     bump_fee,
     is_confirmed,
 )
+from governance.ports import Clock
 
 __all__ = ["Web3TxSender", "build_tx_sender"]
-
-
-class Clock(Protocol):
-    """Unix time in whole seconds (the ``Clock`` port; ``SystemClock`` or ``FakeClock``)."""
-
-    def now(self) -> int: ...
 
 
 log = logging.getLogger(__name__)
