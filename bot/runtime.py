@@ -15,9 +15,10 @@ from aiohttp import web
 
 from bot.client import DaoBot
 from bot.context import BotContext
+from bot.health import HealthChecks, Metrics, database_check, health_routes
 from bot.logging_setup import configure_logging
 from bot.notifier import DiscordNotifier
-from bot.scheduling import LeaderElection, build_scheduler
+from bot.scheduling import LEASE, LeaderElection, build_scheduler
 from bot.wiring import Wiring
 from governance.adapters.chain.keccak_backend import install_fast_keccak
 from governance.adapters.clock import SystemClock
@@ -73,6 +74,8 @@ class Runtime:
         await migrate.upgrade(self.settings.database_url)
         self._engine, uow_factory = build_database(self.settings)
         self.ctx = BotContext(self.settings, self.clock, uow_factory)
+        self.metrics = Metrics()
+        self.ctx.services["metrics"] = self.metrics
         for name in self._features:
             await _maybe_await(importlib.import_module(name).wire(self.ctx, self.wiring))
         _current = self
@@ -104,8 +107,36 @@ class Runtime:
         self.election = LeaderElection(self.ctx.uow_factory, self.clock, scheduler, renew_every=self._renew_every)
         self.election.start()
 
+    def _health_checks(self) -> HealthChecks:
+        async def database() -> str | None:
+            return await database_check(self.ctx.uow_factory)
+
+        async def gateway() -> str | None:
+            bot = getattr(self, "bot", None)
+            if bot is None or bot.is_closed() or not bot.is_ready():
+                return "not connected"
+            return None
+
+        async def scheduler() -> str | None:
+            async with self.ctx.uow_factory() as uow:
+                holder = await uow.leases.holder(LEASE, self.clock.now())
+            return None if holder else "no instance holds the scheduler lease"
+
+        return {"database": database, "gateway": gateway, "scheduler": scheduler, **self.wiring.health_checks}
+
+    async def _refresh_metrics(self) -> None:
+        async with self.ctx.uow_factory() as uow:
+            self.metrics.outbox_depth.set(await uow.outbox.depth())
+            sender = self.ctx.services.get("sender")
+            if sender is not None:
+                pending = await uow.transactions.in_flight(self.settings.chain_id, sender.address)
+                self.metrics.relay_queue.set(len(pending))
+        election = getattr(self, "election", None)
+        self.metrics.scheduler_leader.set(1 if election is not None and election.is_leader else 0)
+
     async def _start_web(self) -> None:
         app = web.Application(client_max_size=1024 * 1024)
+        app.add_routes(health_routes(self._health_checks(), self.metrics, self._refresh_metrics))
         app.add_routes(self.wiring.web_routes)
         for prefix, sub in self.wiring.web_subapps:
             app.add_subapp(prefix, sub)
@@ -139,6 +170,9 @@ class Runtime:
             await self.election.stop()
         if self._web is not None:
             await self._web.cleanup()
+        for close in reversed(self.wiring.closers):
+            with contextlib.suppress(Exception):
+                await close()
         if hasattr(self, "_engine"):
             await self._engine.dispose()
         _current = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
+import aiohttp
 from dao_harness import TOKEN, running_dao
 
 
@@ -56,3 +58,24 @@ async def test_refusals_change_nothing(tmp_path: Path) -> None:
         async with dao.runtime.ctx.uow_factory() as uow:
             member = await uow.members.get(bob.discord.id)
         assert member is not None and member.wallet == bob.address
+
+
+async def test_health_and_metrics_report_the_running_bot(tmp_path: Path) -> None:
+    async with running_dao(tmp_path) as dao:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(50):  # the scheduler lease is taken within one renewal
+                async with http.get(f"{dao.base_url}/healthz") as resp:
+                    health = await resp.json()
+                if resp.status == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert resp.status == 200, health
+            assert health["checks"] == {"database": "ok", "gateway": "ok", "rpc": "ok", "scheduler": "ok"}
+            async with http.get(f"{dao.base_url}/metrics") as resp:
+                text = await resp.text()
+        assert "daobot_outbox_depth " in text and "daobot_scheduler_leader 1.0" in text
+
+        await dao.runtime.bot.close()  # the gateway goes away: health says so
+        async with aiohttp.ClientSession() as http, http.get(f"{dao.base_url}/healthz") as resp:
+            degraded = await resp.json()
+        assert resp.status == 503 and degraded["checks"]["gateway"] == "not connected"
