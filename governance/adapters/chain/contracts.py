@@ -106,8 +106,7 @@ class SuiteContracts:
     revenue_token: Contract
 
     def all(self) -> Sequence[Contract]:
-        return (self.token, self.timelock, self.governor, self.registry, self.treasury, self.distributor,
-                self.ledger)
+        return (self.token, self.timelock, self.governor, self.registry, self.treasury, self.distributor, self.ledger)
 
 
 def suite_contracts(w3: Web3, deployment: Deployment) -> SuiteContracts:
