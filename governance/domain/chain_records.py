@@ -13,6 +13,7 @@ from enum import IntEnum
 from governance.domain.addresses import Address
 
 __all__ = [
+    "ClassifierInfo",
     "ClassifierRevenue",
     "EpochRevenue",
     "Holding",
@@ -136,6 +137,22 @@ class ProposalView:
 class Holding:
     account: Address
     balance: int
+
+
+@dataclass(frozen=True)
+class ClassifierInfo:
+    classifier_id: int
+    name: str
+    owner: Address
+    model_hash: str
+    uri: str
+    share_supply: int
+    listed_block: int
+    delisted_block: int | None
+
+    @property
+    def listed(self) -> bool:
+        return self.delisted_block is None
 
 
 @dataclass(frozen=True)

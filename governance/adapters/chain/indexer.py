@@ -66,6 +66,7 @@ class ChainIndexer:
     start_block: int = 0
     history_blocks: int = 10_000
     span: AdaptiveSpan = field(default_factory=AdaptiveSpan)
+    missing: tuple[str, ...] = ()
     stats: IndexerStats = field(default_factory=IndexerStats)
     now: Callable[[], int] = field(default=lambda: int(time.time()))
 
@@ -86,6 +87,14 @@ class ChainIndexer:
     async def cursor(self) -> Cursor | None:
         async with self.uow() as uow:
             return await uow.chain_sync.cursor(self.chain_id)
+
+    async def register(self) -> None:
+        """Record what is watched (and which parts of the suite are missing) for the read model."""
+        roles = {role.value: (address, self.targets.clock_mode) for role, address in self.targets.addresses.items()}
+        roles.update({name: ("", "missing") for name in self.missing})
+        async with self.uow() as uow:
+            await uow.chain_sync.save_contracts(self.chain_id, roles)
+            await uow.commit()
 
     async def target(self) -> int:
         return await self.source.head() - self.confirmations
@@ -225,6 +234,7 @@ class ChainIndexer:
 
     async def catch_up(self, until: int | None = None, on_step: Callable[[StepResult], None] | None = None) -> int:
         """Step until the cursor reaches ``until`` (default: the confirmed head when called)."""
+        await self.register()
         goal = await self.target() if until is None else until
         while True:
             result = await self.step()
@@ -236,6 +246,7 @@ class ChainIndexer:
     async def run(self, stop: asyncio.Event, poll_seconds: float, on_step: Callable[[StepResult], None] | None = None,
                   max_pause: float = 60.0) -> None:
         """Watch until ``stop`` is set. A failing step is logged, counted and retried after a pause."""
+        await self.register()
         failures = 0
         while not stop.is_set():
             try:

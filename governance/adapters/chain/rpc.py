@@ -36,7 +36,7 @@ def _identity(value: Any) -> Any:
 
 _RANGE_PATTERNS = re.compile(
     r"more than \d+ results|block range|range (is )?too (large|wide|big)|too many (results|logs|blocks)"
-    r"|limit exceeded|response size|exceeds? (the )?max|query timeout|range limit",
+    r"|limit exceeded|response size|exceeds? (the )?max|query timeout|range limit|limited to an? [\d,]+",
     re.IGNORECASE,
 )
 _REVERT_PATTERNS = re.compile(r"revert", re.IGNORECASE)

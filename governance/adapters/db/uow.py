@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from governance.adapters.db.repositories.chain_ledger import SqlChainLedger
 from governance.adapters.db.repositories.chain_queries import SqlChainQueries
 from governance.adapters.db.repositories.chain_sync import SqlChainSyncRepository
 from governance.adapters.db.repositories.core import (
@@ -14,6 +15,7 @@ from governance.adapters.db.repositories.core import (
     SqlOutboxRepository,
 )
 from governance.adapters.db.repositories.discord_posts import SqlDiscordPostRepository
+from governance.adapters.db.repositories.payouts import SqlPayoutRepository
 from governance.adapters.db.repositories.transactions import SqlTransactionRepository
 
 __all__ = ["SqlAlchemyUnitOfWork"]
@@ -30,8 +32,10 @@ class SqlAlchemyUnitOfWork:
     leases: SqlLeaseRepository
     chain: SqlChainQueries
     chain_sync: SqlChainSyncRepository
+    chain_ledger: SqlChainLedger
     transactions: SqlTransactionRepository
     discord_posts: SqlDiscordPostRepository
+    payouts: SqlPayoutRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -50,8 +54,10 @@ class SqlAlchemyUnitOfWork:
         self.leases = SqlLeaseRepository(self._session)
         self.chain = SqlChainQueries(self._session)
         self.chain_sync = SqlChainSyncRepository(self._session)
+        self.chain_ledger = SqlChainLedger(self._session)
         self.transactions = SqlTransactionRepository(self._session)
         self.discord_posts = SqlDiscordPostRepository(self._session)
+        self.payouts = SqlPayoutRepository(self._session)
         return self
 
     async def __aexit__(
