@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
-import subprocess
-import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,61 +13,31 @@ from typing import Any
 
 import aiohttp
 import pytest
-from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 from eth_account.signers.local import LocalAccount
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 
+from bot import devnet
 from bot.runtime import DEFAULT_FEATURES, Runtime
 from bot.sandbox.driver import Member
 from bot.sandbox.server import SandboxConfig, SandboxServer
-from governance.adapters.chain.contracts import SuiteContracts, suite_contracts
-from governance.adapters.chain.deploy import DeploySigner, deploy_suite
-from governance.adapters.chain.deployment import BotRoles, Deployment, DeployParams, PoolAllocation
+from governance.adapters.chain.contracts import SuiteContracts
+from governance.adapters.chain.deployment import Deployment
 from governance.config import load_settings
-from governance.domain.addresses import parse_address
 
-ROOT = Path(__file__).resolve().parents[2]
-ANVIL = ROOT / "contracts" / "node_modules" / ".bin" / "anvil"
-MNEMONIC = "test test test test test test test test test test test junk"
-USD = 10**6
-TOKEN = 10**18
-
-Account.enable_unaudited_hdwallet_features()
-
-
-def dev_key(index: int) -> LocalAccount:
-    return Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+USD, TOKEN = devnet.USD, devnet.TOKEN
+dev_key, free_port = devnet.dev_key, devnet.free_port
 
 
 @contextlib.contextmanager
 def anvil_node() -> Any:
-    if not ANVIL.exists():
+    if devnet.anvil_binary() is None:
         message = "anvil is not available: run `make test` (npm ci in contracts/ installs @foundry-rs/anvil)"
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    port = free_port()
-    proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent", "--balance", "1000000"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 30}))
-    try:
-        for _ in range(200):
-            with contextlib.suppress(Exception):
-                if w3.is_connected():
-                    break
-            time.sleep(0.05)
-        yield url, w3
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with devnet.AnvilNode() as node:
+        yield node.url, node.w3
 
 
 @dataclass
@@ -151,22 +118,10 @@ BOT_INDEX, PAYER_INDEX, DEPLOYER_INDEX = 7, 9, 0
 
 
 def _deploy(w3: Web3, **params: Any) -> tuple[Deployment, SuiteContracts]:
-    accounts = [parse_address(a) for a in w3.eth.accounts]
-    bot = parse_address(dev_key(BOT_INDEX).address)
-    holders = tuple((accounts[i], n * TOKEN) for i, n, _ in PEOPLE.values())
-    defaults: dict[str, Any] = dict(
-        initial_holders=holders,
-        roles=BotRoles(keeper=bot, distributor=bot, moderator=bot, relayer=bot, proposer=bot),
-        voting_delay=1, voting_period=20, timelock_delay=60, epoch_length=3_600, challenge_period=600,
-        claim_window=3_600, allocation=PoolAllocation(3000, 3000, 1000, 2000, 1000), reserve_floor_bps=1000,
-        operations=accounts[8],
+    suite = devnet.deploy_dev_suite(
+        w3, {i: n for i, n, _ in PEOPLE.values()}, BOT_INDEX, payer_index=PAYER_INDEX, **params
     )
-    deployment = deploy_suite(w3, DeployParams(**{**defaults, **params}), DeploySigner.node_account(accounts[0]))
-    c = suite_contracts(w3, deployment)
-    payer = accounts[PAYER_INDEX]
-    c.revenue_token.functions.mint(payer, 10**12 * USD).transact({"from": accounts[0]})
-    c.revenue_token.functions.approve(c.treasury.address, 2**256 - 1).transact({"from": payer})
-    return deployment, c
+    return suite.deployment, suite.contracts
 
 
 @contextlib.asynccontextmanager
