@@ -35,3 +35,4 @@ class Wiring:
     loops: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     cogs: list[str] = field(default_factory=list)
     health_checks: dict[str, Callable[[], Awaitable[str | None]]] = field(default_factory=dict)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # run at shutdown

@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     snapshot_hub_url: str = "https://hub.snapshot.org/graphql"
     snapshot_sequencer_url: str = "https://seq.snapshot.org"
     snapshot_space: str | None = None
+    snapshot_poll_seconds: float = Field(default=60.0, gt=0)
 
     log_level: str = "INFO"
 

@@ -30,6 +30,7 @@ from aiohttp import web
 from governance.domain.errors import (
     ChainError,
     DaobotError,
+    ExternalServiceError,
     InvalidInput,
     NotAuthorized,
     NotFound,
@@ -54,6 +55,7 @@ _CSP = (
 _STATUS: tuple[tuple[type[DaobotError], int], ...] = (
     (InvalidInput, 400), (NotAuthorized, 403), (SignatureRejected, 403), (NotFound, 404),
     (WrongState, 409), (RateLimited, 429), (ChainError, 502),
+    (ExternalServiceError, 502),
 )
 _READY_BODY = """<dl id="details"></dl>
   <pre id="message" class="hidden"></pre>
@@ -121,7 +123,8 @@ async def _security_headers(request: web.Request, handler: Handler) -> web.Strea
 async def _show_page(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     view = await wallets.view_request(deps, request.match_info["token"])
-    titles = {"link": "Link your wallet", "vote": "Cast your vote", "delegate": "Activate your voting power"}
+    titles = {"link": "Link your wallet", "vote": "Cast your vote", "delegate": "Activate your voting power",
+              "snapshot_vote": "Cast your Snapshot vote"}
     return _page(titles.get(view.kind.value, "Sign"), view.summary, state="loading", body=_READY_BODY, script=True)
 
 
@@ -155,7 +158,7 @@ async def _submit(request: web.Request) -> web.Response:
     next_url = f"{request.app[DEPS].settings.page_url(done.next_token)}" if done.next_token else None
     return web.json_response({
         "ok": True, "kind": done.kind.value, "summary": done.summary, "wallet": done.wallet,
-        "tx_hash": done.tx_hash, "next_url": next_url,
+        "tx_hash": done.tx_hash, "next_url": next_url, "receipt": [list(row) for row in done.receipt],
     })
 
 

@@ -220,4 +220,4 @@ def describe(request: SigningRequest, address: str | None = None) -> str:
         return words + (f" with reason “{data['reason']}”" if data.get("reason") else " (no reason given)")
     if request.kind is SigningKind.DELEGATE:
         return f"Delegate the voting power of {data['delegator']} to itself, so its votes count"
-    return "Sign an off-chain vote"
+    return str(data.get("summary") or "Sign an off-chain vote")

@@ -7,14 +7,17 @@ checks the signature and either records the link or returns the ``...BySig`` cal
 
 A failed check leaves the request usable (a member who picked the wrong account may retry);
 a request is spent the moment a signature checks out, before anything is recorded or relayed.
+
+Kinds that belong to another feature (Snapshot votes) are completed by a ``KindHandler`` that
+the feature registers in ``WalletDeps.handlers``; the page stays one page for every kind.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from governance.domain import siwe
 from governance.domain.addresses import Address, parse_address
@@ -35,32 +38,22 @@ from governance.ports import Clock, SignerRecovery, SigningRequestStore, VoteRel
 
 __all__ = [
     "Completion",
+    "KindHandler",
     "SigningView",
     "WalletDeps",
     "complete_delegation",
     "complete_link",
     "complete_vote",
     "link_message",
+    "linked_wallet",
     "open_request",
     "start_delegation",
     "start_link",
+    "start_request",
     "start_vote",
     "submit",
     "view_request",
 ]
-
-
-@dataclass(frozen=True)
-class WalletDeps:
-    """The ports and settings every wallet use case needs (built once by bootstrap)."""
-
-    settings: SigningSettings
-    requests: SigningRequestStore
-    links: WalletLinkStore
-    votes: VotesReader
-    relay: VoteRelay
-    recovery: SignerRecovery
-    clock: Clock
 
 
 @dataclass(frozen=True)
@@ -72,6 +65,41 @@ class Completion:
     summary: str
     tx_hash: str | None = None
     next_token: str | None = None  # a follow-up request (self-delegation after a link)
+    receipt: tuple[tuple[str, str], ...] = ()  # an off-chain service's receipt, as labelled values
+
+
+class KindHandler(Protocol):
+    """Shows and completes the typed-data requests of one kind that another feature owns.
+
+    The page checks the request is usable and finds the member's linked wallet; the handler
+    says what is signed and submits it. A request is spent only once ``complete`` returns,
+    so the handler must make a second submission of the same signed message harmless.
+    """
+
+    def typed_data(self, request: SigningRequest) -> dict[str, Any]:
+        """The ``eth_signTypedData_v4`` payload the wallet signs."""
+        ...
+
+    def details(self, request: SigningRequest) -> tuple[tuple[str, str], ...]: ...
+
+    async def complete(self, request: SigningRequest, wallet: Address, signature: str) -> Completion: ...
+
+
+@dataclass(frozen=True)
+class WalletDeps:
+    """The ports and settings every wallet use case needs (built once by bootstrap).
+
+    ``handlers`` is filled at wiring time by the features that own further kinds of request.
+    """
+
+    settings: SigningSettings
+    requests: SigningRequestStore
+    links: WalletLinkStore
+    votes: VotesReader
+    relay: VoteRelay
+    recovery: SignerRecovery
+    clock: Clock
+    handlers: dict[SigningKind, KindHandler] = field(default_factory=dict)
 
 
 def _iso(ts: int) -> datetime:
@@ -121,6 +149,20 @@ async def _linked_wallet(deps: WalletDeps, member_id: int) -> Address:
     if wallet is None:
         raise NotAuthorized("Link your wallet first: use /link and sign the message on the page it opens.")
     return wallet
+
+
+async def linked_wallet(deps: WalletDeps, member_id: int) -> Address:
+    """The member's linked wallet; ``NotAuthorized`` (saying how to link) when there is none."""
+    return await _linked_wallet(deps, member_id)
+
+
+async def start_request(
+    deps: WalletDeps, member_id: int, kind: SigningKind, payload: dict[str, Any]
+) -> SigningRequest:
+    """A rate-limited request of a kind some feature's ``KindHandler`` completes."""
+    if kind not in deps.handlers:
+        raise WrongState(f"{kind.value} requests are not enabled in this bot.")
+    return await _new_request(deps, member_id, kind, payload)
 
 
 # --- linking ----------------------------------------------------------------------------------
@@ -264,7 +306,22 @@ async def submit(deps: WalletDeps, token: str, signature: str, message_text: str
         deleg = await complete_delegation(deps, token, signature)
         tx_hash = await deps.relay.relay_delegation(deleg)
         return Completion(request.kind, deleg.delegator, describe(request), tx_hash=tx_hash)
-    raise WrongState("Off-chain (Snapshot) votes are not signed on this page yet.")
+    return await _complete_by_handler(deps, request, signature)
+
+
+def _handler(deps: WalletDeps, request: SigningRequest) -> KindHandler:
+    handler = deps.handlers.get(request.kind)
+    if handler is None:
+        raise WrongState(f"This bot cannot complete {request.kind.value} requests right now.")
+    return handler
+
+
+async def _complete_by_handler(deps: WalletDeps, request: SigningRequest, signature: str) -> Completion:
+    handler = _handler(deps, request)
+    wallet = await _linked_wallet(deps, request.member_id)
+    done = await handler.complete(request, wallet, signature)
+    await deps.requests.mark_used(request.token, deps.clock.now())
+    return done
 
 
 # --- what the signing page shows --------------------------------------------------------------
@@ -287,6 +344,8 @@ class SigningView:
 
 def _details(deps: WalletDeps, request: SigningRequest, address: Address | None) -> tuple[tuple[str, str], ...]:
     data, s = request.data, deps.settings
+    if request.kind not in (SigningKind.LINK, SigningKind.VOTE, SigningKind.DELEGATE):
+        return ()
     if request.kind is SigningKind.LINK:
         member = data.get("member_name") or str(request.member_id)
         return (("Discord member", member), ("Wallet", address or "the account you connect"), ("Site", s.domain))
@@ -314,8 +373,11 @@ async def view_request(deps: WalletDeps, token: str, address: str | None = None)
     )
     if request.kind is SigningKind.LINK:
         return replace(view, message=siwe.build(_siwe_for(deps, request, wallet)) if wallet else None)
-    if request.kind is SigningKind.SNAPSHOT_VOTE:
-        raise WrongState("Off-chain (Snapshot) votes are not signed on this page yet.")
+    if request.kind not in (SigningKind.VOTE, SigningKind.DELEGATE):
+        handler = _handler(deps, request)
+        return replace(view, method="eth_signTypedData_v4", typed_data=handler.typed_data(request),
+                       expected_wallet=await _linked_wallet(deps, request.member_id),
+                       details=handler.details(request))
     message = request.data["typed_data"]["message"]
     expected = parse_address(message.get("voter") or message["delegatee"])
     return replace(view, method="eth_signTypedData_v4", typed_data=request.data["typed_data"], expected_wallet=expected)

@@ -62,6 +62,10 @@
     }
   }
 
+  function boundToChain(typedData) {
+    return Boolean(typedData && typedData.domain && typedData.domain.chainId !== undefined);
+  }
+
   async function connect() {
     $("connect").disabled = true;
     status("Waiting for your wallet…");
@@ -69,7 +73,10 @@
       const accounts = await window.ethereum.request({ method: "eth_requestAccounts" });
       if (!accounts || !accounts.length) throw new Error("Your wallet shared no account.");
       account = accounts[0];
-      if (request.method === "eth_signTypedData_v4") await ensureChain(request.chain_id);
+      // Only messages bound to a chain need the wallet on it (Snapshot's domain has no chainId).
+      if (request.method === "eth_signTypedData_v4" && boundToChain(request.typed_data)) {
+        await ensureChain(request.chain_id);
+      }
       request = await getJson(base + "/request?address=" + encodeURIComponent(account));
       showDetails(request);
       const expected = request.expected_wallet;
@@ -118,6 +125,7 @@
     $("title").textContent = "Done";
     let text = "Done: " + done.summary + ".";
     if (done.tx_hash) text += " Transaction sent: " + done.tx_hash;
+    for (const [label, value] of done.receipt || []) text += " " + label + ": " + value + ".";
     status(text, "ok");
     if (done.next_url) {
       const p = $("next");
