@@ -11,9 +11,16 @@ import typer
 from governance.config import Settings, load_settings
 from governance.domain.errors import DaobotError
 
-__all__ = ["fail", "run_async", "settings_or_exit"]
+__all__ = ["configure_logging", "fail", "run_async", "settings_or_exit"]
 
 T = TypeVar("T")
+
+
+def configure_logging(settings: Settings) -> None:
+    """Logging for a command: the format and secret redaction the bot uses."""
+    from bot.logging_setup import configure_logging as configure
+
+    configure(settings)
 
 
 def fail(message: str, code: int = 2) -> None:
