@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from eth_abi.abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 
 from governance.adapters.chain.abi import function_selector
@@ -46,7 +47,7 @@ async def _clock_mode(source: ChainSource, governor: str) -> str:
     try:
         raw = await source.call(governor, function_selector("CLOCK_MODE()"))
         text = str(abi_decode(["string"], raw)[0])
-    except (CallReverted, MalformedAnswer, ValueError, OverflowError):
+    except (CallReverted, MalformedAnswer, DecodingError, ValueError, OverflowError):
         return "blocknumber"  # a Governor from before EIP-6372 counts blocks
     return "timestamp" if "mode=timestamp" in text else "blocknumber"
 
