@@ -33,7 +33,7 @@ __all__ = ["DEFAULT_FEATURES", "Runtime", "current", "run_forever"]
 log = logging.getLogger(__name__)
 
 #: Feature modules, each with ``wire(ctx, wiring)``; order matters where one uses another's services.
-DEFAULT_FEATURES: tuple[str, ...] = ("bot.features.chain", "bot.features.members")
+DEFAULT_FEATURES: tuple[str, ...] = ("bot.features.chain", "bot.features.members", "bot.features.snapshot")
 
 _current: Runtime | None = None
 

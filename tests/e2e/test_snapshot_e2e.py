@@ -29,7 +29,7 @@ from governance.adapters.snapshot.testing import LocalProposal, LocalSnapshotHub
 from governance.domain.snapshot import VotingType
 
 SPACE = "farm-dao.eth"
-FEATURES = (*DEFAULT_FEATURES, "bot.features.snapshot")
+FEATURES = tuple(dict.fromkeys((*DEFAULT_FEATURES, "bot.features.snapshot")))  # on, but only with a space
 
 
 def _link_url(text: str) -> str:
