@@ -115,6 +115,16 @@ class Evaluation:
     def policy_breaches(self) -> int:
         return int(sum(r.breaches for row in self.policy for r in row))
 
+    def breach_overlap(self) -> dict[str, int]:
+        """Scenarios where some policy seed breached, the best fixed split breached, or both."""
+        policy = self.matrix("breaches").max(axis=0) > 0
+        fixed = self.vector("best fixed", "breaches") > 0
+        return {
+            "policy_only": int((policy & ~fixed).sum()),
+            "best_fixed_only": int((fixed & ~policy).sum()),
+            "both": int((policy & fixed).sum()),
+        }
+
     def decision(self) -> Decision:
         return decide(self.intervals()["best fixed"]["log_growth"], self.policy_breaches())
 
@@ -191,6 +201,7 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
         "seeds": list(evaluation.seeds),
         "means": rules,
         "policy_breach_epochs": evaluation.policy_breaches(),
+        "breach_scenarios": evaluation.breach_overlap(),
         "intervals": {
             name: {m: [i.mean, i.low, i.high] for m, i in by_metric.items()}
             for name, by_metric in evaluation.intervals().items()

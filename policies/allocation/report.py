@@ -46,7 +46,7 @@ def write_report(out_dir: Path, evaluation: Evaluation, card: Mapping[str, Any])
     summary = card["evaluation"]
     (out_dir / "growth_vs_baselines.png").write_bytes(_difference_chart(evaluation))
     (out_dir / "mean_splits.png").write_bytes(_mean_split_chart(evaluation))
-    decision = summary["decision"]
+    decision, overlap = summary["decision"], summary["breach_scenarios"]
     first, last = summary["heldout_seed_range"][0], summary["heldout_seed_range"][1] - 1
     verdict = "the policy's split" if decision["choice"] == "policy" else "the best fixed split (policy advisory)"
     text = f"""# Allocation advisor: held-out evaluation
@@ -65,6 +65,10 @@ decision uses the per-seed results.
 {evaluation_table(summary)}
 
 **Decision: propose {verdict}.** Reason: {decision["reason"]}.
+
+Runway breaches by scenario: some policy seed breached where the best fixed split did not in
+{overlap["policy_only"]} scenarios, the best fixed split breached where no seed did in
+{overlap["best_fixed_only"]}, and both breached in {overlap["both"]} (of {summary["scenarios"]}).
 
 ![log growth difference](growth_vs_baselines.png)
 
