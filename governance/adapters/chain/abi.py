@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -61,11 +62,17 @@ def _param(text: str) -> Param:
     return Param(name=words[1], type=words[0], indexed=False)
 
 
+@lru_cache(maxsize=65_536)
+def checksummed(address: str) -> str:
+    """EIP-55 form of a 0x-hex address, memoised: a history names the same accounts over and over."""
+    return str(to_checksum_address(address))
+
+
 def _convert(kind: str, value: Any) -> Any:
     if kind == "address":
-        return to_checksum_address(value)
+        return checksummed(value)
     if kind.startswith("address[") and isinstance(value, (list, tuple)):
-        return [to_checksum_address(item) for item in value]
+        return [checksummed(item) for item in value]
     if kind.startswith("bytes") and kind.endswith("]") and isinstance(value, (list, tuple)):
         return ["0x" + bytes(item).hex() for item in value]
     if kind.startswith("bytes") and isinstance(value, bytes):
@@ -112,10 +119,15 @@ class EventSpec:
 
 
 def _decode_topic(kind: str, topic: str) -> Any:
-    raw = bytes.fromhex(topic[2:])
     if kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("):
         return topic  # a dynamic indexed value is only its hash
-    return _convert(kind, abi_decode([kind], raw)[0])
+    if kind == "address":
+        return checksummed("0x" + topic[-40:])
+    if kind == "bytes32":
+        return topic
+    if kind.startswith("uint"):
+        return int(topic, 16)
+    return _convert(kind, abi_decode([kind], bytes.fromhex(topic[2:]))[0])
 
 
 def function_selector(signature: str) -> bytes:

@@ -168,9 +168,8 @@ class ChainIndexer:
             await projection.flush()
             clock = last.number if self.targets.clock_mode == "blocknumber" else last.timestamp
             lifecycle = await advance_lifecycle(uow, self.source, self.targets, last.number, clock)
-            now = self.now()
-            for event in projection.events + lifecycle:
-                await repo.notify(self.chain_id, event.at.block_number, to_notification(event), now)
+            events = projection.events + lifecycle
+            await repo.notify(self.chain_id, [(e.at.block_number, to_notification(e)) for e in events], self.now())
             blocks = {item.log.block_number: item.log.block_hash for item in fresh}
             blocks.update({first.number: first.hash, last.number: last.hash})
             await repo.remember_blocks(self.chain_id, blocks)

@@ -38,6 +38,16 @@ class Cursor:
     block_time: int
 
 
+def _outbox_row(notification: Notification, now: int) -> dict[str, Any]:
+    return {
+        "dedupe_key": notification.dedupe_key,
+        "kind": notification.kind,
+        "payload": json.dumps(notification.payload, sort_keys=True),
+        "created_at": now,
+        "attempts": 0,
+    }
+
+
 def _derived_tables() -> list[Any]:
     return [table for table in metadata.sorted_tables if table.info.get("derived")]
 
@@ -165,39 +175,37 @@ class SqlChainSyncRepository:
 
     # --- notices: outbox entries tied to blocks, retracted on rollback ----------------------------
 
-    async def notify(self, chain_id: int, block_number: int, notification: Notification, now: int) -> None:
-        """Enqueue once. A notice retracted by a reorg and seen again is restored, not duplicated."""
-        key = notification.dedupe_key
-        row = (await self._session.execute(select(chain_notices).where(chain_notices.c.dedupe_key == key))).first()
-        if row is None:
-            await self._session.execute(
-                insert(chain_notices).values(
-                    dedupe_key=key, chain_id=chain_id, block_number=block_number, retracted=False
-                )
-            )
-            await self._enqueue(notification, now)
-            return
-        if row.retracted:
+    async def notify(self, chain_id: int, items: Sequence[tuple[int, Notification]], now: int) -> int:
+        """Enqueue each (block, notification) once; returns how many were new.
+
+        A notice retracted by a reorg and seen again is restored, not duplicated.
+        """
+        by_key = {notification.dedupe_key: (block, notification) for block, notification in items}
+        known: dict[str, bool] = {}
+        fresh_outbox: set[str] = set(by_key)
+        keys = list(by_key)
+        for start in range(0, len(keys), _INSERT_CHUNK):
+            chunk = keys[start : start + _INSERT_CHUNK]
+            notices = select(chain_notices.c.dedupe_key, chain_notices.c.retracted)
+            rows = await self._session.execute(notices.where(chain_notices.c.dedupe_key.in_(chunk)))
+            known.update({row.dedupe_key: row.retracted for row in rows})
+            queued = await self._session.execute(select(outbox.c.dedupe_key).where(outbox.c.dedupe_key.in_(chunk)))
+            fresh_outbox -= {row.dedupe_key for row in queued}
+        new = [key for key in keys if key not in known]
+        await self.insert_rows(
+            chain_notices.name,
+            [{"dedupe_key": k, "chain_id": chain_id, "block_number": by_key[k][0], "retracted": False} for k in new],
+        )
+        await self.insert_rows(outbox.name, [_outbox_row(by_key[k][1], now) for k in new if k in fresh_outbox])
+        for key in (k for k, retracted in known.items() if retracted):
+            block, notification = by_key[key]
             await self._session.execute(
                 update(chain_notices)
                 .where(chain_notices.c.dedupe_key == key)
-                .values(retracted=False, block_number=block_number)
+                .values(retracted=False, block_number=block)
             )
             await self._set_outbox_retracted(key, False, notification.payload)
-
-    async def _enqueue(self, notification: Notification, now: int) -> None:
-        exists = await self._session.execute(select(outbox.c.id).where(outbox.c.dedupe_key == notification.dedupe_key))
-        if exists.first():
-            return
-        await self._session.execute(
-            insert(outbox).values(
-                dedupe_key=notification.dedupe_key,
-                kind=notification.kind,
-                payload=json.dumps(notification.payload, sort_keys=True),
-                created_at=now,
-                attempts=0,
-            )
-        )
+        return len(new)
 
     async def _set_outbox_retracted(self, key: str, retracted: bool, payload: Mapping[str, Any] | None) -> None:
         row = (await self._session.execute(select(outbox).where(outbox.c.dedupe_key == key))).first()
