@@ -134,3 +134,25 @@ def deploy_dev_suite(
 def running_anvil(**kwargs: Any) -> Iterator[AnvilNode]:
     with AnvilNode(**kwargs) as node:
         yield node
+
+
+async def sign_on_page(base_url: str, url: str, key: LocalAccount, *, claim: str | None = None) -> dict[str, Any]:
+    """Do what the signing page's script does in a member's browser, with ``key`` as the wallet: read
+    what to sign (naming ``claim``, default the key's address), sign it, post the signature back."""
+    import aiohttp
+    from eth_account.messages import encode_defunct, encode_typed_data
+
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base_url}/sign/{token}/request", params={"address": claim or key.address}) as resp:
+            info = await resp.json()
+            if resp.status != 200:
+                return {"status": resp.status, **info}
+        if info["method"] == "personal_sign":
+            signed = key.sign_message(encode_defunct(text=info["message"]))
+            body = {"signature": "0x" + signed.signature.hex().removeprefix("0x"), "message": info["message"]}
+        else:
+            signed = key.sign_message(encode_typed_data(full_message=info["typed_data"]))
+            body = {"signature": "0x" + signed.signature.hex().removeprefix("0x")}
+        async with http.post(f"{base_url}/sign/{token}", json=body) as resp:
+            return {"status": resp.status, **(await resp.json())}

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from eth_account.messages import encode_defunct, encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
@@ -84,27 +82,7 @@ class Dao:
     ) -> dict[str, Any]:
         """Do what the signing page's script does, signing with ``key`` (default: the person's own
         wallet) a message that names ``claim`` (default: the signer's address)."""
-        signer = key or person.key
-        token = url.rstrip("/").rsplit("/", 1)[1]
-        async with aiohttp.ClientSession() as http:
-            info_url = f"{self.base_url}/sign/{token}/request?address={claim or signer.address}"
-            async with http.get(info_url) as resp:
-                info = await resp.json()
-                if resp.status != 200:
-                    return {"status": resp.status, **info}
-            body = _sign(info, signer)
-            async with http.post(f"{self.base_url}/sign/{token}", json=body) as resp:
-                return {"status": resp.status, **(await resp.json())}
-
-
-def _sign(info: dict[str, Any], signer: LocalAccount) -> dict[str, Any]:
-    if info["method"] == "personal_sign":
-        message = info["message"]
-        signed = signer.sign_message(encode_defunct(text=message))
-        return {"signature": "0x" + signed.signature.hex().removeprefix("0x"), "message": message}
-    typed = info["typed_data"]
-    signed = signer.sign_message(encode_typed_data(full_message=typed))
-    return {"signature": "0x" + signed.signature.hex().removeprefix("0x")}
+        return await devnet.sign_on_page(self.base_url, url, key or person.key, claim=claim)
 
 
 PEOPLE: dict[str, tuple[int, int, Sequence[str]]] = {
