@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from governance.adapters.chain.abi import DecodedLog, EventSpec, UndecodableLog
@@ -251,11 +252,12 @@ class ChainIndexer:
             try:
                 result = await self.step()
                 failures = 0
-            except ChainError as exc:
+            except (ChainError, OperationalError) as exc:
                 failures += 1
                 self.stats.step_failures += 1
                 pause = min(max_pause, poll_seconds * 2**failures)
-                log.error("watcher step failed (%s); retrying in %.1fs", exc.message, pause)
+                reason = exc.message if isinstance(exc, ChainError) else "the database is unavailable"
+                log.error("watcher step failed (%s); retrying in %.1fs", reason, pause)
                 await _sleep_or_stop(stop, pause)
                 continue
             if on_step is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -88,3 +89,29 @@ async def test_index_through_a_faulty_node_equals_the_index_without_faults(
     assert client.stats.failures["range_too_large"] > 0
     assert client.stats.retries >= sum(proxy.injected.values()) - proxy.injected["range_cap"]
     assert indexer.span.size <= 60
+
+
+async def test_live_watcher_keeps_going_while_the_node_is_down(
+    node: Anvil, emitters: WatchTargets, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    build_history(node, emitters.addresses[Role.GOVERNOR], emitters.addresses[Role.TOKEN], proposals=2)
+    proxy = FaultProxy(node.url, rate=1.0, seed=3, max_range=None, delay_seconds=0.3)
+    await proxy.start()
+    client = JsonRpcClient(proxy.url, timeout=0.2, backoff=Backoff(initial=0.001, maximum=0.002), max_attempts=2)
+    indexer = ChainIndexer(ChainSource(client), sessions, emitters, confirmations=0)
+    await indexer.register()
+    stop = asyncio.Event()
+    runner = asyncio.create_task(indexer.run(stop, poll_seconds=0.01, max_pause=0.05))
+    try:
+        while indexer.stats.step_failures < 3:
+            await asyncio.sleep(0.01)
+        proxy.rate = 0.0  # the node is back
+        while (await indexer.cursor()) is None or (await indexer.cursor()).block_number < node.head():  # type: ignore[union-attr]
+            await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await runner
+        await client.close()
+        await proxy.stop()
+    assert indexer.stats.logs_applied == 4 + 2 * 6
+    assert client.stats.failed >= 6
