@@ -77,6 +77,8 @@ class Settings(BaseSettings):
 
     # Schedules (cron expressions in UTC, or seconds on dev chains)
     epoch_job_interval_seconds: int = Field(default=300, gt=0)
+    payout_claim_batch_gas: int = Field(default=6_000_000, ge=150_000, le=30_000_000)
+    payout_first_epoch: int = Field(default=0, ge=0)
     moderation_open_cron: str = "0 */6 * * *"
     moderation_round_seconds: int = Field(default=86_400, gt=0)
     indexer_poll_seconds: float = Field(default=4.0, gt=0)

@@ -44,19 +44,36 @@ def _seeds(text: str) -> list[int]:
         raise AssertionError("unreachable") from None
 
 
+def _revenue(path: Path) -> list[int]:
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    try:
+        return [int(line) for line in lines if line]
+    except ValueError:
+        fail(f"{path} must hold one whole number (base units) per line.")
+        raise AssertionError("unreachable") from None
+
+
 @policy_app.command("train")
 def train_command(
     out: Path = typer.Option(DEFAULT_DIR, help="Artifact directory (models, statistics, model_card.json)."),
     seeds: str = typer.Option(",".join(map(str, DEFAULT_SEEDS)), help="Comma-separated PPO seeds."),
     timesteps: int = typer.Option(TrainConfig().timesteps, min=256, help="PPO steps per seed."),
+    revenue_history: Path | None = typer.Option(
+        None, exists=True, dir_okay=False,
+        help="Observed revenue per epoch (int base units, one per line) to fit the revenue trend and noise.",
+    ),
 ) -> None:
     """Grid-search the best fixed split, train PPO on each seed, write the artifact and its model card."""
-    from policies.allocation.training import train
+    from policies.allocation.training import calibrated_config, train
 
+    config = TrainConfig(timesteps=timesteps)
+    if revenue_history is not None:
+        config = calibrated_config(_revenue(revenue_history), config)
+        typer.echo(f"revenue trend {config.scenario.trend}, noise {config.scenario.noise} per epoch")
     started = time.perf_counter()
     try:
         with _progress_bar() as report:
-            card = train(TrainConfig(timesteps=timesteps), _seeds(seeds), out, report)
+            card = train(config, _seeds(seeds), out, report)
     except DaobotError as exc:
         fail(exc.message)
         return

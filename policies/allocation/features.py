@@ -46,7 +46,7 @@ def observe(
     history = [max(0.0, float(r)) for r in revenue_history[-8:]] or [0.0]
     last, recent, earlier = history[-1], history[-4:], history[-8:-4] or history[:1]
     features = [
-        math.log1p(runway) / 3.0,
+        _clip(math.log1p(runway) / 3.0, 0.0, 4.0),
         _clip(runway / max(floor_months, 1) - 1.0, -1.0, 4.0),
         _log_ratio(last, cost),
         _log_ratio(statistics.fmean(recent), cost),

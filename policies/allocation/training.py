@@ -9,21 +9,27 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from governance.domain.errors import InvalidInput
-from policies.allocation.artifacts import FORMAT, SeedPolicy, library_versions, load_artifact, write_card
+from policies.allocation.artifacts import DEFAULT_DIR, FORMAT, SeedPolicy, library_versions, load_artifact, write_card
 from policies.allocation.baselines import grid_search
 from policies.allocation.env import TreasuryEnv, model_observation
 from policies.allocation.rollout import run_episode
 from policies.allocation.safety import action_to_weights
-from policies.allocation.scenarios import TRAIN_SEEDS, ScenarioConfig, sample_scenario, scenario_seeds
+from policies.allocation.scenarios import (
+    TRAIN_SEEDS,
+    ScenarioConfig,
+    calibrate,
+    sample_scenario,
+    scenario_seeds,
+)
 
-__all__ = ["DEFAULT_SEEDS", "Progress", "TrainConfig", "train"]
+__all__ = ["DEFAULT_SEEDS", "Progress", "TrainConfig", "calibrated_config", "train"]
 
 DEFAULT_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
 Progress = Callable[[str, int, int], None]
@@ -32,7 +38,10 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """PPO and search settings. The defaults train five seeds in a few minutes on one core."""
+    """PPO and search settings. The defaults train five seeds in a few minutes on one core.
+
+    ``calibration_epochs`` records how many observed epochs :func:`calibrate` fitted ``scenario`` to (0: none).
+    """
 
     timesteps: int = 81_920
     n_envs: int = 4
@@ -48,6 +57,7 @@ class TrainConfig:
     grid_scenarios: int = 32
     grid_step: int = 1000
     check_scenarios: int = 32
+    calibration_epochs: int = 0
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
 
     def to_json(self) -> dict[str, Any]:
@@ -56,10 +66,18 @@ class TrainConfig:
         return data
 
 
+def calibrated_config(revenue_history: Sequence[int], base: TrainConfig | None = None) -> TrainConfig:
+    """The training config with its scenarios fitted to an observed per-epoch revenue history."""
+    config = base or TrainConfig()
+    tuned = calibrate(config.scenario, revenue_history)
+    epochs = len(revenue_history) if tuned != config.scenario else 0
+    return replace(config, scenario=tuned, calibration_epochs=epochs)
+
+
 def train(
-    config: TrainConfig, seeds: Sequence[int], out_dir: Path, progress: Progress | None = None
+    config: TrainConfig, seeds: Sequence[int], out_dir: Path = DEFAULT_DIR, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Train and write the artifact; returns the model card."""
+    """Train and write the artifact into ``out_dir``; returns the model card."""
     import torch
 
     if len(seeds) < 1 or len(set(seeds)) != len(seeds):

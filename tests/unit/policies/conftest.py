@@ -13,6 +13,11 @@ TINY = TrainConfig(timesteps=512, n_envs=2, n_steps=128, batch_size=128, n_epoch
 
 
 @pytest.fixture(scope="session")
+def tiny_config() -> TrainConfig:
+    return TINY
+
+
+@pytest.fixture(scope="session")
 def tiny_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("allocation")
     train(TINY, [11, 12], out)

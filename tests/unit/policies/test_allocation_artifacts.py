@@ -14,6 +14,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 from governance.domain.errors import IntegrityError, NotFound
 from policies.allocation.artifacts import CARD_NAME, file_sha256, load_artifact
 from policies.allocation.env import TreasuryEnv
+from policies.allocation.training import TrainConfig, train
 
 
 def copy(artifact: Path, tmp_path: Path) -> Path:
@@ -63,3 +64,12 @@ def test_the_plain_actor_matches_stable_baselines3(tiny_artifact: Path) -> None:
     stats = VecNormalize.load(str(tiny_artifact / "vecnormalize_seed11.pkl"), DummyVecEnv([TreasuryEnv]))
     expected, _ = model.predict(stats.normalize_obs(observations), deterministic=True)
     np.testing.assert_allclose(policies[0].act(observations), expected, atol=1e-5)
+
+
+def test_the_same_seed_trains_the_same_actor(tiny_artifact: Path, tiny_config: TrainConfig, tmp_path: Path) -> None:
+    train(tiny_config, [11], tmp_path / "again")
+    (_, first), (_, again) = load_artifact(tiny_artifact), load_artifact(tmp_path / "again")
+    for (w1, b1), (w2, b2) in zip(first[0].layers, again[0].layers, strict=True):
+        np.testing.assert_array_equal(w1, w2)
+        np.testing.assert_array_equal(b1, b2)
+    np.testing.assert_array_equal(first[0].obs_mean, again[0].obs_mean)

@@ -74,3 +74,12 @@ def test_the_reserve_first_rule_breaches_the_floor_less_than_a_spending_rule() -
     hoard = sum(run_episode(sc, fixed_rule((500, 500, 200, 7000, 1800))).breaches for sc in scenarios)
     spend = sum(run_episode(sc, fixed_rule((5000, 3300, 200, 1000, 500))).breaches for sc in scenarios)
     assert hoard < spend
+
+
+def test_a_calibrated_training_config_records_its_history() -> None:
+    from policies.allocation.training import TrainConfig, calibrated_config
+
+    history = [1_000_000 + 10_000 * t for t in range(30)]
+    tuned = calibrated_config(history)
+    assert tuned.calibration_epochs == 30 and tuned.scenario.trend != TrainConfig().scenario.trend
+    assert calibrated_config(history[:3]).calibration_epochs == 0
