@@ -33,7 +33,12 @@ __all__ = ["DEFAULT_FEATURES", "Runtime", "current", "run_forever"]
 log = logging.getLogger(__name__)
 
 #: Feature modules, each with ``wire(ctx, wiring)``; order matters where one uses another's services.
-DEFAULT_FEATURES: tuple[str, ...] = ("bot.features.chain", "bot.features.members", "bot.features.snapshot")
+DEFAULT_FEATURES: tuple[str, ...] = (
+    "bot.features.chain",
+    "bot.features.members",
+    "bot.features.moderation",
+    "bot.features.snapshot",
+)
 
 _current: Runtime | None = None
 

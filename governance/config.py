@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     payout_first_epoch: int = Field(default=0, ge=0)
     moderation_open_cron: str = "0 */6 * * *"
     moderation_round_seconds: int = Field(default=86_400, gt=0)
+    moderation_batch_size: int = Field(default=20, gt=0, le=200)
+    moderation_score_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    classifier_artifacts_dir: Path | None = None
     indexer_poll_seconds: float = Field(default=4.0, gt=0)
     reminder_hours_before_deadline: int = Field(default=24, ge=1)
 
@@ -96,6 +99,11 @@ class Settings(BaseSettings):
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
+
+    @field_validator("classifier_artifacts_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @field_validator("chain_id")
     @classmethod

@@ -33,6 +33,8 @@ __all__ = [
     "cast_vote",
     "close_due_rounds",
     "close_round",
+    "item_at",
+    "item_key",
     "manifest_of",
     "open_round",
     "ranking_penalties",
@@ -81,13 +83,14 @@ async def _new_round(deps: ModerationDeps, kind: RoundKind, item_ids: tuple[str,
         posts = await uow.moderation.posts(item_ids)
         scores = await uow.moderation.scores(item_ids)
         reports = await uow.moderation.reports(item_ids)
-        for post_id in item_ids:
+        for position, post_id in enumerate(item_ids):
             post = posts[post_id]
             by_name = {names.get(c, f"#{c}"): v for c, v in sorted(scores.get(post_id, {}).items())}
             payload = {
                 "round_id": round_id,
                 "kind": kind.name.lower(),
                 "post_id": post_id,
+                "position": position,
                 "author": post.author,
                 "text": post.text,
                 "scores": by_name,
@@ -114,6 +117,15 @@ async def _round(uow: ModerationUnitOfWork, round_id: int) -> RoundRecord:
     if record is None:
         raise NotFound(f"There is no moderation round {round_id}.")
     return record
+
+
+async def item_at(deps: ModerationDeps, round_id: int, position: int) -> str:
+    """The post at ``position`` in a round (round messages' buttons carry the position)."""
+    async with deps.uow_factory() as uow:
+        record = await _round(uow, round_id)
+    if not 0 <= position < len(record.spec.item_ids):
+        raise NotFound(f"Round {round_id} has no item number {position}.")
+    return record.spec.item_ids[position]
 
 
 async def cast_vote(deps: ModerationDeps, round_id: int, post_id: str, member_id: int, choice: Choice) -> VoteReceipt:
