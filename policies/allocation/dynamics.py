@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from governance.domain.amounts import BPS
-from policies.allocation.safety import ProjectionContext
+from policies.allocation.safety import SECONDS_PER_MONTH, ProjectionContext
 from policies.allocation.scenarios import WARMUP_EPOCHS, Scenario
 
-__all__ = ["UNIT", "EpochOutcome", "TreasuryModel"]
+__all__ = ["SECONDS_PER_YEAR", "UNIT", "EpochOutcome", "TreasuryModel"]
 
 UNIT = 10**9
 """Base units per operating-cost unit when the simulator talks to the projection (1,000 USD at 6 decimals)."""
-SECONDS_PER_YEAR = 31_556_952
+SECONDS_PER_YEAR = 12 * SECONDS_PER_MONTH
 
 # Effect sizes (see the model card in env.py).
 SHORTFALL_DRAG = 0.02  # growth lost per epoch when operations get nothing

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from policies.allocation.dynamics import TreasuryModel
+from policies.allocation.dynamics import SECONDS_PER_YEAR, TreasuryModel
 from policies.allocation.env import BREACH_PENALTY
 from policies.allocation.safety import project_target
 from policies.allocation.scenarios import Scenario
@@ -56,6 +56,6 @@ def run_episode(scenario: Scenario, rule: Rule) -> EpisodeResult:
         drawdown = max(drawdown, 1.0 - model.treasury / peak if peak > 0 else 0.0)
         totals = [t + s for t, s in zip(totals, split, strict=True)]
     wealth = model.value_delivered + model.treasury
-    per_year = 31_556_952 / scenario.config.epoch_seconds
+    per_year = SECONDS_PER_YEAR / scenario.config.epoch_seconds
     growth = math.log(max(wealth, 1e-9) / max(start, 1e-9)) / epochs * per_year
     return EpisodeResult(scenario.seed, growth, drawdown, breaches, tuple(t / epochs for t in totals))

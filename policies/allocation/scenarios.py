@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from governance.domain.amounts import BPS
-from policies.allocation.safety import SafetyLimits
+from policies.allocation.safety import SECONDS_PER_MONTH, SafetyLimits
 
 __all__ = [
     "HELDOUT_SEEDS",
@@ -108,7 +108,7 @@ class Scenario:
 
     @property
     def epochs_per_month(self) -> float:
-        return 2_629_746 / self.config.epoch_seconds
+        return SECONDS_PER_MONTH / self.config.epoch_seconds
 
 
 def scenario_seeds(kind: str, count: int, start: int = 0) -> list[int]:
@@ -131,7 +131,7 @@ def sample_scenario(config: ScenarioConfig, seed: int) -> Scenario:
     weights = rng.lognormal(0.0, 0.6, slots)
     revenue_to_cost = draw(config.revenue_to_cost)
     runway = draw(config.initial_runway_months)
-    epochs_per_month = 2_629_746 / config.epoch_seconds
+    epochs_per_month = SECONDS_PER_MONTH / config.epoch_seconds
     return Scenario(
         seed=seed,
         config=config,

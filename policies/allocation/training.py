@@ -112,17 +112,16 @@ def train(
 def _train_seed(
     config: TrainConfig, seed: int, base: tuple[int, ...], out_dir: Path, report: Progress
 ) -> dict[str, Any]:
+    import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
-    def make(rank: int) -> Callable[[], TreasuryEnv]:
-        return lambda: TreasuryEnv(config.scenario, TRAIN_SEEDS, base)
+    def make() -> TreasuryEnv:
+        return TreasuryEnv(config.scenario, TRAIN_SEEDS, base)
 
-    venv = VecNormalize(DummyVecEnv([make(i) for i in range(config.n_envs)]), gamma=config.gamma)
+    venv = VecNormalize(DummyVecEnv([make] * config.n_envs), gamma=config.gamma)
     venv.seed(seed)
-    import torch
-
     model = PPO(
         "MlpPolicy", venv, seed=seed, device="cpu", verbose=0,
         n_steps=config.n_steps, batch_size=config.batch_size, n_epochs=config.n_epochs,
