@@ -34,8 +34,11 @@ def sync_database_url(url: str) -> str:
 
 
 def build_scheduler(database_url: str, *, misfire_grace_seconds: int = 300) -> AsyncIOScheduler:
+    url = sync_database_url(database_url)
+    options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    store = SQLAlchemyJobStore(url=url, tablename="scheduler_jobs", engine_options=options)
     return AsyncIOScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=sync_database_url(database_url), tablename="scheduler_jobs")},
+        jobstores={"default": store},
         executors={"default": AsyncIOExecutor()},
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": misfire_grace_seconds},
         timezone="UTC",
