@@ -65,8 +65,11 @@ class SqlModerationRepository:
 
     async def add_post(self, post: Post, received_at: int) -> bool:
         values = {
-            "post_id": post.id, "author": post.author, "text": post.text,
-            "created_at": _seconds(post.created), "received_at": received_at,
+            "post_id": post.id,
+            "author": post.author,
+            "text": post.text,
+            "created_at": _seconds(post.created),
+            "received_at": received_at,
         }
         return await self._insert_once(content_posts, values)
 
@@ -122,9 +125,14 @@ class SqlModerationRepository:
     async def add_round(self, spec: RoundSpec, opened_at: int) -> None:
         await self._session.execute(
             insert(moderation_rounds).values(
-                round_id=spec.round_id, kind=spec.kind.value, snapshot_block=spec.snapshot_block,
-                total_power=spec.total_power, quorum_bps=spec.rules.quorum_bps, cap_bps=spec.rules.cap_bps,
-                fresh_delegation_blocks=spec.rules.fresh_delegation_blocks, opened_at=opened_at,
+                round_id=spec.round_id,
+                kind=spec.kind.value,
+                snapshot_block=spec.snapshot_block,
+                total_power=spec.total_power,
+                quorum_bps=spec.rules.quorum_bps,
+                cap_bps=spec.rules.cap_bps,
+                fresh_delegation_blocks=spec.rules.fresh_delegation_blocks,
+                opened_at=opened_at,
                 closes_at=_seconds(spec.closes_at),
             )
         )
@@ -143,8 +151,13 @@ class SqlModerationRepository:
         item_ids = tuple((await self._session.execute(query)).scalars())
         rules = RoundRules(row.quorum_bps, row.cap_bps, row.fresh_delegation_blocks)
         spec = RoundSpec(
-            row.round_id, RoundKind(row.kind), item_ids, row.snapshot_block, row.total_power,
-            _time(row.closes_at), rules,
+            row.round_id,
+            RoundKind(row.kind),
+            item_ids,
+            row.snapshot_block,
+            row.total_power,
+            _time(row.closes_at),
+            rules,
         )
         root = bytes.fromhex(row.root.removeprefix("0x")) if row.root else None
         return RoundRecord(spec, row.opened_at, row.closed_at, root, row.anchor_tx)
@@ -189,16 +202,28 @@ class SqlModerationRepository:
 
     async def add_ballot(self, ballot: Ballot, member_id: int, at: int) -> bool:
         values = {
-            "round_id": ballot.round_id, "post_id": ballot.item_id, "wallet": ballot.wallet,
-            "choice": ballot.choice.value, "weight": ballot.weight, "member_id": member_id, "cast_at": at,
+            "round_id": ballot.round_id,
+            "post_id": ballot.item_id,
+            "wallet": ballot.wallet,
+            "choice": ballot.choice.value,
+            "weight": ballot.weight,
+            "member_id": member_id,
+            "cast_at": at,
         }
         return await self._insert_once(moderation_ballots, values)
 
     async def add_ballots(self, ballots: Sequence[Ballot], at: int) -> None:
         """Bulk insert (benchmarks and imports); duplicates fail the whole batch."""
         rows = [
-            {"round_id": b.round_id, "post_id": b.item_id, "wallet": b.wallet, "choice": b.choice.value,
-             "weight": b.weight, "member_id": 0, "cast_at": at}
+            {
+                "round_id": b.round_id,
+                "post_id": b.item_id,
+                "wallet": b.wallet,
+                "choice": b.choice.value,
+                "weight": b.weight,
+                "member_id": 0,
+                "cast_at": at,
+            }
             for b in ballots
         ]
         await self._session.execute(insert(moderation_ballots), rows)
@@ -222,9 +247,14 @@ class SqlModerationRepository:
             )
             await self._session.execute(
                 query.values(
-                    decision=item.decision.value, derank_weight=tally.derank_weight, keep_weight=tally.keep_weight,
-                    cast_weight=tally.cast_weight, ballots=tally.ballots, ceiling=tally.ceiling,
-                    quorum_met=tally.quorum_met, brigading=_flag_json(item.brigading),
+                    decision=item.decision.value,
+                    derank_weight=tally.derank_weight,
+                    keep_weight=tally.keep_weight,
+                    cast_weight=tally.cast_weight,
+                    ballots=tally.ballots,
+                    ceiling=tally.ceiling,
+                    quorum_met=tally.quorum_met,
+                    brigading=_flag_json(item.brigading),
                 )
             )
         query = update(moderation_rounds).where(moderation_rounds.c.round_id == round_id)
@@ -236,8 +266,12 @@ class SqlModerationRepository:
 
     async def histories(self, item_ids: Sequence[str] | None = None) -> dict[str, list[ItemResult]]:
         query = (
-            select(moderation_items, moderation_rounds.c.kind, moderation_rounds.c.closed_at,
-                   moderation_rounds.c.total_power)
+            select(
+                moderation_items,
+                moderation_rounds.c.kind,
+                moderation_rounds.c.closed_at,
+                moderation_rounds.c.total_power,
+            )
             .join(moderation_rounds, moderation_items.c.round_id == moderation_rounds.c.round_id)
             .where(moderation_rounds.c.closed_at.is_not(None))
             .order_by(moderation_items.c.round_id)
@@ -265,8 +299,14 @@ class SqlModerationRepository:
         for s in period.standings:
             await self._session.execute(
                 insert(classifier_standings).values(
-                    epoch=period.epoch, classifier_id=s.classifier_id, items=s.items, correlation=s.correlation,
-                    contribution=s.contribution, score=s.score, reputation=s.reputation, epochs=s.epochs,
+                    epoch=period.epoch,
+                    classifier_id=s.classifier_id,
+                    items=s.items,
+                    correlation=s.correlation,
+                    contribution=s.contribution,
+                    score=s.score,
+                    reputation=s.reputation,
+                    epochs=s.epochs,
                     bounty_bps=s.bounty_bps,
                 )
             )
@@ -278,8 +318,9 @@ class SqlModerationRepository:
             .order_by(classifier_standings.c.classifier_id)
         )
         return [
-            ClassifierStanding(r.classifier_id, r.items, r.correlation, r.contribution, r.score, r.reputation,
-                               r.epochs, r.bounty_bps)
+            ClassifierStanding(
+                r.classifier_id, r.items, r.correlation, r.contribution, r.score, r.reputation, r.epochs, r.bounty_bps
+            )
             for r in await self._session.execute(query)
         ]
 
@@ -319,10 +360,20 @@ def _flag(item_id: str, text: str | None) -> BrigadingFlag | None:
 
 def _item_result(row: Any) -> ItemResult:
     tally = ItemTally(
-        row.post_id, row.derank_weight, row.keep_weight, row.cast_weight, row.total_power, row.ballots,
-        row.ceiling, row.quorum_met,
+        row.post_id,
+        row.derank_weight,
+        row.keep_weight,
+        row.cast_weight,
+        row.total_power,
+        row.ballots,
+        row.ceiling,
+        row.quorum_met,
     )
     return ItemResult(
-        row.round_id, RoundKind(row.kind), _time(row.closed_at), tally, Decision(row.decision),
+        row.round_id,
+        RoundKind(row.kind),
+        _time(row.closed_at),
+        tally,
+        Decision(row.decision),
         _flag(row.post_id, row.brigading),
     )
