@@ -94,9 +94,9 @@ def action_to_weights(action: Sequence[float], base: Sequence[int] | None = None
 
     NaN counts as 0 (keep the base), everything else is clipped to [-1, 1].
     """
-    values = [_finite(float(a)) for a in list(action)[: len(POOLS)]]
+    values = [_finite(a) for a in list(action)[: len(POOLS)]]
     values += [0.0] * (len(POOLS) - len(values))
-    bases = [max(1.0, _finite(float(b))) for b in list(base or [])[: len(POOLS)]]
+    bases = [max(1.0, _finite(b)) for b in list(base or [])[: len(POOLS)]]
     bases += [1.0] * (len(POOLS) - len(bases))
     return tuple(b * math.exp(ACTION_SCALE * min(1.0, max(-1.0, v))) for b, v in zip(bases, values, strict=True))
 
@@ -130,9 +130,14 @@ def project_target(target: Sequence[float], context: ProjectionContext, limits: 
 
 
 def _finite(value: float) -> float:
-    if math.isnan(value):
+    """Any real number as a float within +-1e9 (NaN as 0; ints too large for a float saturate)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf if value > 0 else -math.inf
+    if math.isnan(number):
         return 0.0
-    return max(-1e9, min(1e9, value))
+    return max(-1e9, min(1e9, number))
 
 
 def _sanitize_split(split: Sequence[int]) -> tuple[int, ...]:
@@ -143,7 +148,7 @@ def _sanitize_split(split: Sequence[int]) -> tuple[int, ...]:
 
 def _proportions(target: Sequence[float]) -> list[float]:
     """Target weights as basis points summing to 10,000 (equal when nothing usable is given)."""
-    values = [_finite(float(t)) for t in list(target)[: len(POOLS)]]
+    values = [_finite(t) for t in list(target)[: len(POOLS)]]
     values = [v if v > 0 else 0.0 for v in values] + [0.0] * (len(POOLS) - len(values))
     total = sum(values)
     if total <= 0 or not math.isfinite(total):

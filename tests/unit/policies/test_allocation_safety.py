@@ -24,7 +24,8 @@ WEEK = 7 * 86_400
 LIMITS = SafetyLimits()
 
 any_float = st.floats(allow_nan=True, allow_infinity=True)
-actions = st.lists(any_float, min_size=0, max_size=7)
+huge_int = st.integers(min_value=-(10**400), max_value=10**400)
+actions = st.lists(st.one_of(any_float, huge_int), min_size=0, max_size=7)
 any_int = st.integers(min_value=-(10**30), max_value=10**30)
 splits = st.lists(st.integers(min_value=-5000, max_value=15000), min_size=5, max_size=5).map(tuple)
 
