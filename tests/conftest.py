@@ -11,10 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTRACTS = ROOT / "contracts"
-NODE_BIN = CONTRACTS / "node_modules" / ".bin"
+from project_paths import CONTRACTS, NODE_BIN, ROOT  # noqa: F401 (re-exported for older imports)
 
 HOW_TO_GET = {
     "anvil": "run `make test` (it runs `npm ci` in contracts/, which installs @foundry-rs/anvil)",

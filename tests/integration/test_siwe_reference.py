@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import CONTRACTS, ROOT
 from eth_account import Account
 from eth_account.messages import encode_defunct
+from project_paths import CONTRACTS, ROOT
 
 from governance.adapters.chain.signatures import recover_personal_sign
 from governance.domain.errors import SignatureRejected

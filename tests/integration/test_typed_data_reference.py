@@ -8,9 +8,9 @@ import subprocess
 from typing import Any
 
 import pytest
-from conftest import CONTRACTS, ROOT
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from project_paths import CONTRACTS, ROOT
 
 from governance.adapters.chain.signatures import recover_typed_data, typed_data_digest
 from governance.domain.addresses import to_checksum

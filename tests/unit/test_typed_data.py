@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CONTRACTS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from project_paths import CONTRACTS
 
 from governance.adapters.chain.signatures import recover_typed_data, typed_data_digest
 from governance.domain.addresses import to_checksum
