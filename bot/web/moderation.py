@@ -48,7 +48,7 @@ def parse_body(text: str, content_type: str, now: datetime) -> list[Post]:
     try:
         raw: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"The body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from exc
+        raise InvalidInput(f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from exc
     items = raw if isinstance(raw, list) else [raw]
     posts: list[Post] = []
     problems: list[str] = []

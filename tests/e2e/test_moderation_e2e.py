@@ -21,12 +21,24 @@ from policies.classifiers.artifacts import REFERENCE_DIR
 
 TOKEN = "platform-intake-token"
 ROUND_SECONDS = 12
-TOXIC = {"id": "p-toxic", "author": "u-1", "text": "You disgusting fool, crawl back under your rock.",
-         "created": "2026-11-20T10:00:00Z"}
-CALM = {"id": "p-calm", "author": "u-2", "text": "gm everyone, the new release notes are out",
-        "created": "2026-11-20T10:05:00Z"}
-SETTINGS = dict(platform_token=TOKEN, moderation_round_seconds=ROUND_SECONDS, moderation_score_threshold=0.8,
-                moderation_open_cron="0 0 1 1 *")
+TOXIC = {
+    "id": "p-toxic",
+    "author": "u-1",
+    "text": "You disgusting fool, crawl back under your rock.",
+    "created": "2026-11-20T10:00:00Z",
+}
+CALM = {
+    "id": "p-calm",
+    "author": "u-2",
+    "text": "gm everyone, the new release notes are out",
+    "created": "2026-11-20T10:05:00Z",
+}
+SETTINGS = dict(
+    platform_token=TOKEN,
+    moderation_round_seconds=ROUND_SECONDS,
+    moderation_score_threshold=0.8,
+    moderation_open_cron="0 0 1 1 *",
+)
 
 
 def _link_url(text: str) -> str:
@@ -66,7 +78,9 @@ def _item_message(dao: Dao, round_id: int, post_id: str) -> MessageRecord:
             f"**Appeal round {round_id}** · post `{post_id}`"
         ):
             return message
-    raise AssertionError(f"no message for {post_id} in round {round_id}: {[m.content[:60] for m in dao.sandbox.messages('moderation')]}")
+    raise AssertionError(
+        f"no message for {post_id} in round {round_id}: {[m.content[:60] for m in dao.sandbox.messages('moderation')]}"
+    )
 
 
 async def _vote(person: Person, message: MessageRecord, custom_id: str) -> str:
@@ -122,8 +136,9 @@ async def test_round_vote_close_anchor_and_appeal(tmp_path: Path) -> None:
         assert first is not None and set(first.spec.item_ids) == {"p-toxic", "p-calm"}
         closes_at = first.spec.closes_at.timestamp()
         for post_id in ("p-toxic", "p-calm"):
-            await dao.sandbox.wait_for_message(lambda m, p=post_id: f"`{p}`" in m.content, channel="moderation",
-                                               timeout=10)
+            await dao.sandbox.wait_for_message(
+                lambda m, p=post_id: f"`{p}`" in m.content, channel="moderation", timeout=10
+            )
         toxic_msg, calm_msg = _item_message(dao, 1, "p-toxic"), _item_message(dao, 1, "p-calm")
         assert "toxicity 0.9" in toxic_msg.content and "misleading" in calm_msg.content
         t, c = first.spec.item_ids.index("p-toxic"), first.spec.item_ids.index("p-calm")
