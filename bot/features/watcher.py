@@ -1,0 +1,56 @@
+"""Watcher wiring: the chain indexer runs as a runtime loop over the deployed suite, and its lag is a
+health check. Projections, read model and outbox notices belong to ``governance.adapters.chain``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.context import BotContext
+from bot.wiring import Wiring
+from governance.adapters.chain.indexer import ChainIndexer
+from governance.adapters.chain.rpc import JsonRpcClient
+from governance.adapters.chain.source import ChainSource
+from governance.adapters.chain.suite import targets_from_deployment
+from governance.adapters.db.engine import make_engine, make_session_factory
+
+__all__ = ["MAX_LAG_BLOCKS", "wire"]
+
+log = logging.getLogger(__name__)
+MAX_LAG_BLOCKS = 20
+
+
+async def wire(ctx: BotContext, wiring: Wiring) -> None:
+    client = JsonRpcClient(ctx.settings.rpc_url)
+    source = ChainSource(client)
+    discovery = await targets_from_deployment(source, ctx.service("deployment"))
+    engine = make_engine(ctx.settings.database_url)
+    indexer = ChainIndexer(source, make_session_factory(engine), discovery.targets,
+                           confirmations=ctx.settings.confirmations, start_block=discovery.start_block,
+                           missing=discovery.missing)
+    ctx.services["indexer"] = indexer
+    poll = ctx.settings.indexer_poll_seconds
+
+    async def watch_chain() -> None:
+        stop = asyncio.Event()
+        try:
+            while True:
+                try:
+                    await indexer.run(stop, poll)
+                except Exception:  # the loop must outlive any one failure (database busy, node gone)
+                    log.exception("chain watcher stopped unexpectedly; restarting")
+                    await asyncio.sleep(poll * 5)
+        finally:
+            await client.close()
+            await engine.dispose()
+
+    async def indexer_lag() -> str | None:
+        try:
+            target, cursor = await indexer.target(), await indexer.cursor()
+        except Exception as exc:  # noqa: BLE001 - any failure makes the watcher unhealthy
+            return type(exc).__name__
+        lag = target - (cursor.block_number if cursor else discovery.start_block - 1)
+        return None if lag <= MAX_LAG_BLOCKS else f"{lag} blocks behind the confirmed head"
+
+    wiring.loops.append(watch_chain)
+    wiring.health_checks["watcher"] = indexer_lag

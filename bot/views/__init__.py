@@ -1,0 +1,1 @@
+"""Reusable Discord views and persistent components."""
