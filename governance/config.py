@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     classifier_artifacts_dir: Path | None = None
     indexer_poll_seconds: float = Field(default=4.0, gt=0)
     reminder_hours_before_deadline: int = Field(default=24, ge=1)
+    reminder_seconds_before_deadline: int | None = Field(default=None, gt=0)  # overrides the hours (dev chains)
+    seconds_per_block: float = Field(default=12.0, gt=0)
 
     # Snapshot
     snapshot_hub_url: str = "https://hub.snapshot.org/graphql"
@@ -132,6 +134,12 @@ class Settings(BaseSettings):
     @property
     def chain_name(self) -> str:
         return KNOWN_CHAINS[self.chain_id]
+
+    @property
+    def reminder_window_seconds(self) -> int:
+        if self.reminder_seconds_before_deadline is not None:
+            return self.reminder_seconds_before_deadline
+        return self.reminder_hours_before_deadline * 3_600
 
     def require_discord_token(self) -> SecretStr:
         if self.discord_token is None or not self.discord_token.get_secret_value():
