@@ -10,21 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from governance.domain.amounts import BPS
-from governance.domain.errors import InvalidInput
+from governance.domain.errors import IntegrityError, InvalidInput
 from policies.allocation.artifacts import SeedPolicy, load_artifact
 from policies.allocation.baselines import baseline_splits
+from policies.allocation.evaluation import Decision, Interval, decide
 from policies.allocation.features import FEATURE_NAMES, observe
 from policies.allocation.report import split_chart
 from policies.allocation.safety import POOLS, Projection, ProjectionContext, action_to_weights, project_target
 from policies.allocation.scenarios import ScenarioConfig
 
-__all__ = ["Advisor", "Driver", "Suggestion", "TreasuryState", "WhatIf", "render"]
+__all__ = ["Advisor", "Driver", "Suggestion", "TreasuryState", "WhatIf", "card_decision", "render"]
 
 WHAT_IF_REVENUE_PCT: tuple[int, ...] = (-20, 20)
 TOP_DRIVERS = 3
@@ -105,18 +106,17 @@ class Advisor:
 
     @classmethod
     def load(cls, path: Path) -> Advisor:
-        """Load and verify an artifact directory; :class:`IntegrityError` if any file was altered."""
+        """Load and verify an artifact directory; :class:`IntegrityError` if any file was altered or the
+        card's decision does not follow from its own evaluation."""
         card, policies = load_artifact(Path(path))
-        decision = card.get("evaluation", {}).get("decision")
-        if decision is None:
-            decision = {"choice": "best fixed", "reason": "the policy has not been evaluated on held-out scenarios"}
+        decision = card_decision(card)
         return cls(
             policies,
             tuple(card["action_base"]),
             tuple(card["best_fixed"]["split"]),
             ScenarioConfig.from_json(card["train_config"]["scenario"]),
-            "policy" if decision["choice"] == "policy" else "best fixed",
-            str(decision["reason"]),
+            decision.choice,
+            decision.reason,
         )
 
     def observation(self, state: TreasuryState) -> NDArray[np.float32]:
@@ -176,6 +176,28 @@ class Advisor:
         policy = self.policy_split(changed).split_bps
         fixed = project_target(self.best_fixed, _context(changed), self.config.limits).split_bps
         return WhatIf(percent, policy, policy if self.source == "policy" else fixed)
+
+
+def card_decision(card: Mapping[str, Any]) -> Decision:
+    """The proposal rule applied to the card's recorded evaluation; refused if the recorded choice differs."""
+    evaluation = card.get("evaluation")
+    if evaluation is None:
+        return Decision("best fixed", "the policy has not been evaluated on held-out scenarios")
+    try:
+        mean, low, high = (float(x) for x in evaluation["intervals"]["best fixed"]["log_growth"])
+        breaches = int(evaluation["policy_breach_epochs"])
+        recorded = str(evaluation["decision"]["choice"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IntegrityError("The allocation model card's evaluation is incomplete; re-run `daobot policy evaluate`.") \
+            from exc
+    derived = decide(Interval(mean, low, high), breaches)
+    if recorded != derived.choice:
+        raise IntegrityError(
+            f"The allocation model card says to propose the {recorded} split, but its own evaluation gives the "
+            f"{derived.choice} split ({derived.reason}). The card was edited; restore the artifact or re-run "
+            "`daobot policy evaluate`."
+        )
+    return derived
 
 
 def render(suggestion: Suggestion) -> bytes:

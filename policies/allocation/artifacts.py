@@ -1,8 +1,11 @@
 """The artifact directory: PPO models, their normalisation statistics, and the model card.
 
 ``model_card.json`` records library versions, seeds, the scenario and training configuration, metrics,
-the best fixed split and the SHA-256 of every other file. :func:`load_artifact` checks every hash before
-it unpickles or unzips anything, and raises :class:`IntegrityError` on any mismatch.
+the best fixed split and the SHA-256 of every other file. The card's own SHA-256 sits beside it in
+``model_card.sha256`` (``sha256sum`` format, so ``sha256sum -c model_card.sha256`` checks it too): the card
+holds the evaluation's decision, so an edit to the card is refused like an edit to a model.
+:func:`load_artifact` checks every hash before it unpickles or unzips anything, and raises
+:class:`IntegrityError` on any mismatch.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from numpy.typing import NDArray
 from governance.domain.errors import IntegrityError, NotFound
 
 __all__ = [
+    "CARD_HASH_NAME",
     "CARD_NAME",
     "DEFAULT_DIR",
     "FORMAT",
@@ -29,10 +33,12 @@ __all__ = [
     "library_versions",
     "load_artifact",
     "read_card",
+    "verify_card_hash",
     "write_card",
 ]
 
 CARD_NAME = "model_card.json"
+CARD_HASH_NAME = "model_card.sha256"
 DEFAULT_DIR = Path(__file__).resolve().parent / "artifacts"
 """Where the shipped artifact lives (written by ``daobot policy train``)."""
 FORMAT = "daobot-allocation-v1"
@@ -89,12 +95,14 @@ def write_card(directory: Path, card: dict[str, Any]) -> None:
     card = dict(card)
     card["files"] = {name: file_sha256(directory / name) for name in sorted(card["files"])}
     (directory / CARD_NAME).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    (directory / CARD_HASH_NAME).write_text(f"{file_sha256(directory / CARD_NAME)}  {CARD_NAME}\n")
 
 
 def read_card(directory: Path) -> dict[str, Any]:
     path = directory / CARD_NAME
     if not path.is_file():
         raise NotFound(f"No allocation model card at {path}; run `daobot policy train` first.")
+    verify_card_hash(directory)
     try:
         card: dict[str, Any] = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
@@ -104,6 +112,22 @@ def read_card(directory: Path) -> dict[str, Any]:
     return card
 
 
+def verify_card_hash(directory: Path) -> None:
+    """Raise :class:`IntegrityError` unless the card matches the SHA-256 recorded in ``model_card.sha256``."""
+    recorded = directory / CARD_HASH_NAME
+    if not recorded.is_file():
+        raise IntegrityError(
+            f"The allocation model card has no recorded SHA-256 ({CARD_HASH_NAME} is missing in {directory}), so "
+            "its decision cannot be trusted. Restore the artifact or retrain it with `daobot policy train`."
+        )
+    expected = (recorded.read_text().split() or [""])[0].lower()
+    if file_sha256(directory / CARD_NAME) != expected:
+        raise IntegrityError(
+            f"The allocation model card {CARD_NAME} does not match its recorded SHA-256 ({CARD_HASH_NAME}): it was "
+            "changed after training or evaluation. Restore the artifact or retrain it with `daobot policy train`."
+        )
+
+
 def verify_files(directory: Path, card: dict[str, Any]) -> None:
     """Raise :class:`IntegrityError` unless every file named by the card has its recorded SHA-256."""
     for name, expected in card.get("files", {}).items():
@@ -111,7 +135,10 @@ def verify_files(directory: Path, card: dict[str, Any]) -> None:
         if Path(name).name != name or not path.is_file():
             raise IntegrityError(f"The allocation artifact file {name} is missing.")
         if file_sha256(path) != expected:
-            raise IntegrityError(f"The allocation artifact file {name} does not match its SHA-256.")
+            raise IntegrityError(
+                f"The allocation artifact file {name} does not match its SHA-256 in the model card. "
+                "Restore the artifact or retrain it with `daobot policy train`."
+            )
 
 
 def load_artifact(directory: Path) -> tuple[dict[str, Any], tuple[SeedPolicy, ...]]:

@@ -11,7 +11,7 @@ import pytest
 from governance.domain.amounts import BPS
 from governance.domain.errors import IntegrityError, InvalidInput
 from policies.allocation.advisor import Advisor, TreasuryState, render
-from policies.allocation.artifacts import CARD_NAME
+from policies.allocation.artifacts import CARD_HASH_NAME, CARD_NAME, write_card
 from policies.allocation.evaluation import evaluate, record
 from policies.allocation.report import write_report
 from policies.allocation.safety import SafetyLimits
@@ -64,11 +64,51 @@ def test_the_evaluation_decides_what_the_advisor_proposes(tiny_artifact: Path, t
     assert "| best fixed |" in report.read_text() and (tmp_path / "report" / "mean_splits.png").exists()
     assert Advisor.load(artifact).source == card["evaluation"]["decision"]["choice"]
 
-    forced = json.loads((artifact / CARD_NAME).read_text())
-    forced["evaluation"]["decision"] = {"choice": "policy", "reason": "test"}
-    (artifact / CARD_NAME).write_text(json.dumps(forced))
+    winning = json.loads((artifact / CARD_NAME).read_text())
+    winning["evaluation"]["intervals"]["best fixed"]["log_growth"] = [0.02, 0.01, 0.03]
+    winning["evaluation"]["policy_breach_epochs"] = 0
+    winning["evaluation"]["decision"] = {"choice": "policy", "reason": "re-evaluated"}
+    write_card(artifact, winning)
     suggestion = Advisor.load(artifact).suggest(STATE)
     assert suggestion.source == "policy" and suggestion.proposed_bps == suggestion.policy_bps
+    assert "lower 95% bound +0.0100" in suggestion.decision_reason
+
+
+def evaluated_copy(tiny_artifact: Path, tmp_path: Path, *, low: float, breaches: int) -> Path:
+    artifact = tmp_path / "artifact"
+    shutil.copytree(tiny_artifact, artifact)
+    card = json.loads((artifact / CARD_NAME).read_text())
+    card["evaluation"] = {
+        "intervals": {"best fixed": {"log_growth": [low + 0.01, low, low + 0.02]}},
+        "policy_breach_epochs": breaches,
+        "decision": {"choice": "best fixed", "reason": "recorded by the evaluation"},
+    }
+    write_card(artifact, card)
+    return artifact
+
+
+def test_a_hand_edited_decision_in_the_card_is_refused(tiny_artifact: Path, tmp_path: Path) -> None:
+    artifact = evaluated_copy(tiny_artifact, tmp_path, low=0.01, breaches=4)
+    assert Advisor.load(artifact).source == "best fixed"
+    card = json.loads((artifact / CARD_NAME).read_text())
+    card["evaluation"]["decision"] = {"choice": "policy", "reason": "edited"}
+    (artifact / CARD_NAME).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    with pytest.raises(IntegrityError, match=r"model_card\.json does not match its recorded SHA-256"):
+        Advisor.load(artifact)
+    (artifact / CARD_HASH_NAME).unlink()
+    with pytest.raises(IntegrityError, match=r"model_card\.sha256 is missing"):
+        Advisor.load(artifact)
+
+
+def test_a_decision_that_does_not_follow_from_the_evaluation_is_refused_even_when_rehashed(
+    tiny_artifact: Path, tmp_path: Path
+) -> None:
+    artifact = evaluated_copy(tiny_artifact, tmp_path, low=0.01, breaches=4)  # a breach: the rule says best fixed
+    card = json.loads((artifact / CARD_NAME).read_text())
+    card["evaluation"]["decision"] = {"choice": "policy", "reason": "edited"}
+    write_card(artifact, card)
+    with pytest.raises(IntegrityError, match="its own evaluation gives the best fixed split"):
+        Advisor.load(artifact)
 
 
 def test_a_tampered_artifact_is_not_loaded(tiny_artifact: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from stable_baselines3 import PPO
 from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
 from governance.domain.errors import IntegrityError, NotFound
-from policies.allocation.artifacts import CARD_NAME, file_sha256, load_artifact
+from policies.allocation.artifacts import CARD_HASH_NAME, CARD_NAME, DEFAULT_DIR, file_sha256, load_artifact
 from policies.allocation.env import TreasuryEnv
 from policies.allocation.training import TrainConfig, train
 
@@ -34,6 +34,20 @@ def test_the_card_records_versions_seeds_config_steps_and_a_hash_per_file(tiny_a
     for name, digest in card["files"].items():
         assert file_sha256(tiny_artifact / name) == digest
     assert sum(card["best_fixed"]["split"]) == 10_000
+
+
+def test_the_card_itself_is_hashed_and_the_shipped_card_matches(tiny_artifact: Path) -> None:
+    for artifact in (tiny_artifact, DEFAULT_DIR):
+        digest, name = (artifact / CARD_HASH_NAME).read_text().split()
+        assert name == CARD_NAME and digest == file_sha256(artifact / CARD_NAME)
+
+
+def test_a_changed_byte_in_the_card_is_refused(tiny_artifact: Path, tmp_path: Path) -> None:
+    artifact = copy(tiny_artifact, tmp_path)
+    card = artifact / CARD_NAME
+    card.write_text(card.read_text().replace('"best_fixed"', '"best_fixed" ', 1))
+    with pytest.raises(IntegrityError, match=r"model_card\.json does not match its recorded SHA-256"):
+        load_artifact(artifact)
 
 
 def test_a_changed_byte_is_refused(tiny_artifact: Path, tmp_path: Path) -> None:
