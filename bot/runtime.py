@@ -38,6 +38,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "bot.features.members",
     "bot.features.moderation",
     "bot.features.snapshot",
+    "bot.features.payouts",
 )
 
 _current: Runtime | None = None

@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "policy",
     "sandbox",
     "deploy",
+    "payouts",
     "content",
     "watch",
 )

@@ -8,15 +8,24 @@ and content hash must equal the root, declared total and manifest hash in ``Divi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from governance.domain.errors import DaobotError
 from governance.domain.payout_manifest import PublishedManifest, build_manifest, parse_manifest
 from governance.domain.payouts import compute_manifest, default_bounty_weights
-from governance.ports import BountyWeights, PayoutChain
+from governance.ports import BountyWeights, BountyWeightsReader, PayoutChain
 
-__all__ = ["RevenueShareBountyWeights", "VerifyReport", "compute_epoch_manifest", "verify_epoch"]
+__all__ = [
+    "PublishedBountyWeights",
+    "RevenueShareBountyWeights",
+    "StandingsBountyWeights",
+    "VerifyReport",
+    "compute_epoch_manifest",
+    "verify_epoch",
+    "weights_for",
+]
 
 
 class RevenueShareBountyWeights:
@@ -36,6 +45,45 @@ async def compute_epoch_manifest(
     bounty_bps = await weights.weights(epoch, await chain.revenue_by_classifier(epoch))
     inputs = await chain.payout_inputs(epoch, block, bounty_bps)
     return build_manifest(inputs, compute_manifest(inputs), bounty_weights=weights.name)
+
+
+class StandingsBountyWeights:
+    """Moderation-driven weights (``BountyWeightsReader``, the classifier market's standings) when the epoch has
+    any; otherwise the revenue-share default. ``name`` says which one the last call used."""
+
+    def __init__(self, reader: BountyWeightsReader) -> None:
+        self._reader = reader
+        self.name = RevenueShareBountyWeights.name
+
+    async def weights(self, epoch: int, revenue: Mapping[int, int]) -> dict[int, int]:
+        scored = await self._reader.weights(epoch)
+        self.name = "moderation-standings" if scored else RevenueShareBountyWeights.name
+        return scored or default_bounty_weights(revenue)
+
+
+class PublishedBountyWeights:
+    """Bounty weights as a published manifest declares them (for epochs paid with moderation-driven weights:
+    ``verify`` then checks everything else from chain data, and that the root follows from those weights)."""
+
+    def __init__(self, content: bytes) -> None:
+        doc = json.loads(content)
+        self.name = str(doc["inputs"]["bountyWeights"])
+        self._bps = {int(c["id"]): int(c["bountyBps"]) for c in doc["inputs"]["classifiers"]}
+
+    async def weights(self, epoch: int, revenue: Mapping[int, int]) -> dict[int, int]:
+        return {cid: bps for cid, bps in self._bps.items() if bps > 0}
+
+
+def weights_for(published: bytes | None) -> BountyWeights:
+    """The default weights, unless a published manifest says it used others."""
+    if published is not None:
+        try:
+            declared = PublishedBountyWeights(published)
+        except (ValueError, KeyError, TypeError):
+            return RevenueShareBountyWeights()
+        if declared.name != RevenueShareBountyWeights.name:
+            return declared
+    return RevenueShareBountyWeights()
 
 
 @dataclass(frozen=True)

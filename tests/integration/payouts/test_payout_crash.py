@@ -14,7 +14,6 @@ from pathlib import Path
 from payout_world import USD, PayoutWorld, build_deps, payout_world
 from sqlalchemy import select
 
-from governance.adapters.db.engine import make_engine
 from governance.adapters.db.tables.core import outbox
 from governance.adapters.db.tables.transactions import tx_intents
 from governance.domain.payout_manifest import parse_manifest
