@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from governance.domain import proposals as rules
 from governance.domain.chain_records import ProposalState, ProposalView
-from governance.domain.errors import DaobotError, NotFound
+from governance.domain.errors import DaobotError, NotFound, WrongState
 from governance.domain.notifications import Notification
 from governance.domain.signing import SigningRequest
 from governance.ports import Clock, GovernanceChain, ProposalBook, TxSender, UnitOfWork
@@ -23,11 +23,13 @@ from governance.services import wallets
 __all__ = [
     "ProposalCard",
     "ProposalDeps",
+    "Submitted",
     "advance_proposals",
     "enqueue_reminders",
     "proposal_card",
     "recent_proposals",
     "request_vote",
+    "submit_proposal",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,22 @@ class ProposalCard:
     @property
     def blocks_left(self) -> int:
         return rules.blocks_left(self.view, self.clock) if self.view.state is ProposalState.ACTIVE else 0
+
+
+@dataclass(frozen=True)
+class Submitted:
+    proposal_id: int
+    tx_hash: str
+    description: str
+
+
+async def submit_proposal(deps: ProposalDeps, actions: list[rules.ProposalAction], description: str) -> Submitted:
+    """Submit a Governor proposal through the PROPOSER key; refused if the same one was already submitted."""
+    proposal_id = deps.chain.proposal_id(actions, description)
+    if await deps.chain.proposal_state(proposal_id) is not None:
+        raise WrongState("The same proposal was already submitted. See /proposals.")
+    receipt = await deps.sender.send(deps.chain.governor_plan("propose", actions, description))
+    return Submitted(proposal_id, receipt.tx_hash, description)
 
 
 async def recent_proposals(deps: ProposalDeps, limit: int = 10) -> list[ProposalView]:
