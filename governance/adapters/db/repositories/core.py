@@ -76,15 +76,18 @@ class SqlOutboxRepository:
         )
         if exists.first():
             return False
-        await self._session.execute(
-            insert(outbox).values(
-                dedupe_key=notification.dedupe_key,
-                kind=notification.kind,
-                payload=json.dumps(notification.payload, sort_keys=True),
-                created_at=now,
-                attempts=0,
-            )
-        )
+        values = {
+            "dedupe_key": notification.dedupe_key,
+            "kind": notification.kind,
+            "payload": json.dumps(notification.payload, sort_keys=True),
+            "created_at": now,
+            "attempts": 0,
+        }
+        try:  # a concurrent transaction may have added the same key since the check
+            async with self._session.begin_nested():
+                await self._session.execute(insert(outbox).values(**values))
+        except SqlIntegrityError:
+            return False
         return True
 
     async def pending(self, limit: int = 50) -> list[PendingNotification]:
