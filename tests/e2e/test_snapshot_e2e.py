@@ -150,6 +150,8 @@ async def test_refusals_are_clear_and_record_nothing(tmp_path: Path) -> None:
         bob, dave = dao["bob"], dao["dave"]
         budget, order, old = proposals["budget"], proposals["order"], proposals["old"]
         before = _votes(hub)
+        for announced in (budget, order, old):
+            await _announcement(dao, announced)
 
         unlinked = await _vote(dave, budget.id, "For")
         assert "Link your wallet first" in unlinked.content
