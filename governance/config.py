@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     reminder_seconds_before_deadline: int | None = Field(default=None, gt=0)  # overrides the hours (dev chains)
     seconds_per_block: float = Field(default=12.0, gt=0)
 
+    # Allocation advisor
+    allocation_op_cost_per_epoch: int = Field(default=0, ge=0)  # base units of the revenue token
+    allocation_artifact_dir: Path | None = None  # None: the shipped artifact in policies/allocation/artifacts
+    allocation_auto_propose: bool = False
+
     # Snapshot
     snapshot_hub_url: str = "https://hub.snapshot.org/graphql"
     snapshot_sequencer_url: str = "https://seq.snapshot.org"
