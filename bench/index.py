@@ -8,8 +8,11 @@
 2. Catch-up, twice on fresh databases and the same node: our indexer (adaptive ranges, one query for all
    watched contracts) against a naive one (one ``eth_getLogs`` per contract per 1,000-block range) that
    applies what it fetched through the same pipeline. Also the fetch alone, without the database.
+   Both again behind a proxy adding ``--latency-ms`` to every request, like a distant provider.
 3. Live latency: one transaction per block while the watcher polls; from the transaction's receipt (the block
    is mined) to the commit that put its domain event in the outbox.
+
+Building the history takes a few minutes: anvil's cost per mined block grows with the chain's length.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ from chain_support import (  # noqa: E402
     transfer,
     vote_cast,
 )
+from fault_proxy import FaultProxy  # noqa: E402
 
+from governance.adapters.chain.abi import checksummed  # noqa: E402
 from governance.adapters.chain.catalog import Role  # noqa: E402
 from governance.adapters.chain.indexer import ChainIndexer, StepResult  # noqa: E402
 from governance.adapters.chain.projection import WatchTargets  # noqa: E402
@@ -80,18 +85,21 @@ async def fresh_sessions(path: Path, url: str | None) -> tuple[Any, Any]:
     return engine, make_session_factory(engine)
 
 
-async def ours(node: Anvil, targets: WatchTargets, sessions: Any) -> tuple[float, ChainIndexer]:
-    indexer = ChainIndexer(ChainSource(JsonRpcClient(node.url)), sessions, targets, confirmations=0)
+async def ours(url: str, targets: WatchTargets, sessions: Any) -> tuple[float, ChainIndexer]:
+    indexer = ChainIndexer(ChainSource(JsonRpcClient(url)), sessions, targets, confirmations=0)
+    await indexer.register()
+    checksummed.cache_clear()
     started = time.perf_counter()
     await indexer.catch_up()
     return time.perf_counter() - started, indexer
 
 
-async def naive(node: Anvil, targets: WatchTargets, sessions: Any) -> tuple[float, int]:
+async def naive(url: str, targets: WatchTargets, sessions: Any) -> tuple[float, int]:
     """One query per contract per 1,000 blocks, then the same apply step as ours."""
-    indexer = ChainIndexer(ChainSource(JsonRpcClient(node.url)), sessions, targets, confirmations=0)
+    indexer = ChainIndexer(ChainSource(JsonRpcClient(url)), sessions, targets, confirmations=0)
     await indexer.register()
     source, topics = indexer.source, indexer._topics
+    checksummed.cache_clear()
     started = time.perf_counter()
     head, applied = await source.head(), 0
     for first in range(0, head + 1, NAIVE_RANGE):
@@ -148,6 +156,22 @@ async def live_latency(node: Anvil, targets: WatchTargets, indexer: ChainIndexer
     return latencies
 
 
+async def compare(url: str, targets: WatchTargets, tmp: Path, label: str,
+                  database: str | None) -> tuple[ChainIndexer, Any]:
+    """Catch up with ours and with the naive indexer on fresh databases; print both and the ratio."""
+    engine_a, sessions_a = await fresh_sessions(tmp / f"ours-{len(label)}.sqlite", database)
+    ours_time, indexer = await ours(url, targets, sessions_a)
+    print(f"[{label}] ours : {ours_time:7.2f}s  {indexer.stats.logs_applied / ours_time:7.0f} events/s  "
+          f"({indexer.stats.steps} ranges, {indexer.source.client.stats.requests} requests)")
+    engine_b, sessions_b = await fresh_sessions(tmp / f"naive-{len(label)}.sqlite", None)
+    naive_time, naive_logs = await naive(url, targets, sessions_b)
+    queries = (await indexer.source.head() // NAIVE_RANGE + 1) * len(targets.addresses)
+    print(f"[{label}] naive: {naive_time:7.2f}s  {naive_logs / naive_time:7.0f} events/s  ({queries} log queries)")
+    print(f"[{label}] catch-up speed-up (naive time / ours): {naive_time / ours_time:.2f}x")
+    await engine_b.dispose()
+    return indexer, engine_a
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -155,7 +179,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def main(args: argparse.Namespace) -> None:
     binary = ROOT / "contracts" / "node_modules" / ".bin" / "anvil"
-    with anvil(binary) as node, tempfile.TemporaryDirectory() as tmp:
+    with anvil(binary, "--prune-history") as node, tempfile.TemporaryDirectory() as tmp:
         roles = (Role.GOVERNOR, Role.TIMELOCK, Role.TOKEN, Role.REGISTRY, Role.TREASURY)
         targets = WatchTargets(ANVIL_CHAIN_ID, {role: deploy_emitter(node) for role in roles})
         started = time.perf_counter()
@@ -164,19 +188,14 @@ async def main(args: argparse.Namespace) -> None:
         print(f"history: {args.proposals} proposals, {logs} logs over {head} blocks "
               f"(built in {time.perf_counter() - started:.1f}s)")
 
-        engine_a, sessions_a = await fresh_sessions(Path(tmp) / "ours.sqlite", args.database)
-        ours_time, indexer = await ours(node, targets, sessions_a)
-        ours_rate = indexer.stats.logs_applied / ours_time
-        print(f"ours : {ours_time:7.2f}s  {ours_rate:9.0f} events/s  ({indexer.stats.steps} ranges, "
-              f"{indexer.source.client.stats.requests} requests)")
-        if args.database is None:
-            engine_b, sessions_b = await fresh_sessions(Path(tmp) / "naive.sqlite", None)
-            naive_time, naive_logs = await naive(node, targets, sessions_b)
-            naive_rate = naive_logs / naive_time
-            print(f"naive: {naive_time:7.2f}s  {naive_rate:9.0f} events/s  "
-                  f"({(head // NAIVE_RANGE + 1) * len(roles)} log queries)")
-            print(f"catch-up speed-up (naive time / ours): {naive_time / ours_time:.2f}x")
-            await engine_b.dispose()
+        indexer, engine_a = await compare(node.url, targets, Path(tmp), "local anvil", args.database)
+        proxy = FaultProxy(node.url, rate=0.0, max_range=None, latency=args.latency_ms / 1000)
+        await proxy.start()
+        far, engine_far = await compare(proxy.url, targets, Path(tmp), f"anvil + {args.latency_ms} ms per request",
+                                        None)
+        await far.source.client.close()
+        await engine_far.dispose()
+        await proxy.stop()
         spans = [(f, min(head, f + NAIVE_RANGE - 1)) for f in range(0, head + 1, NAIVE_RANGE)]
         fetch_naive = await fetch_only(node, targets, spans, per_contract=True)
         fetch_ours = await fetch_only(node, targets, [(0, head)] if head < 100_000 else spans, per_contract=False)
@@ -198,5 +217,6 @@ if __name__ == "__main__":
     parser.add_argument("--blocks-per-batch", type=int, default=50)
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--poll", type=float, default=0.05)
+    parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--database", default=None, help="Database URL for our run (default: a temporary SQLite)")
     asyncio.run(main(parser.parse_args()))

@@ -25,6 +25,7 @@ class FaultProxy:
     seed: int = 7
     max_range: int | None = 50
     delay_seconds: float = 1.5
+    latency: float = 0.0  # added to every request, like a distant provider
     injected: Counter[str] = field(default_factory=Counter)
     url: str = ""
 
@@ -47,6 +48,8 @@ class FaultProxy:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         payload = json.loads(body)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         refusal = self._range_refusal(payload)
         if refusal is not None:
             self.injected["range_cap"] += 1
