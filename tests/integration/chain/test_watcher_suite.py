@@ -182,3 +182,43 @@ def test_operation_id_matches_the_timelock(scenario: tuple[World, dict[str, Any]
     data = world.c.timelock.encode_abi("updateDelay", args=[TIMELOCK_DELAY])
     ours = timelock_operation_id(gov, [world.c.timelock.address], [0], [data], "Cancel me on the timelock")
     assert ours == facts["operation"]
+
+
+def test_cli_watch_once_then_the_views(
+    scenario: tuple[World, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from bot.cli import _load_commands, app
+    from governance.adapters.db import migrate
+
+    world, facts = scenario
+    database = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite'}"
+    asyncio.run(migrate.upgrade(database))
+    world.deployment.write(tmp_path / "deployment.json")
+    for name, value in {
+        "RPC_URL": world.chain.w3.provider.endpoint_uri,  # type: ignore[attr-defined]
+        "CHAIN_ID": str(world.deployment.chain_id),
+        "DATABASE_URL": database,
+        "DEPLOYMENT_FILE": str(tmp_path / "deployment.json"),
+        "CONFIRMATIONS": "0",
+    }.items():
+        monkeypatch.setenv(f"DAOBOT_{name}", value)
+    monkeypatch.setenv("COLUMNS", "200")
+    _load_commands()
+    runner = CliRunner()
+
+    watched = runner.invoke(app, ["watch", "--once"])
+    assert watched.exit_code == 0, watched.output
+    assert f"indexed to block {world.chain.w3.eth.block_number}" in watched.output
+    listed = runner.invoke(app, ["proposals"]).output
+    assert all(state in listed for state in ("Executed", "Canceled", "Defeated"))
+    detail = runner.invoke(app, ["proposals", str(facts["defeated"])]).output
+    assert "Nobody cares about this one" in detail and "Defeated" in detail
+    assert "1,000.00" in runner.invoke(app, ["treasury"]).output
+    holders = runner.invoke(app, ["shares", "1", "--at-block", str(facts["moved"])]).output
+    assert world.holders[3] in holders and "750" in holders and world.holders[0] in holders
+    missing = runner.invoke(app, ["proposals", "12345"])
+    assert missing.exit_code == 2 and "No proposal 12345" in missing.output
