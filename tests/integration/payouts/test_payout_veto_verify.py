@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from payout_world import USD, PayoutWorld, build_deps, payout_world
@@ -44,9 +45,15 @@ async def test_veto_waits_for_a_fix_and_verify_catches_a_tampered_root(tmp_path:
         epoch = world.current_epoch()
         world.pay_revenue(1, 1_000 * USD)
         world.end_epoch(epoch)
-        deps, engine = build_deps(world.node.url, world.database_url, world.deployment_file)
-        (run,) = await run_payouts(deps) or []
+        deps, engine = build_deps(world.node.url, world.database_url, world.deployment_file, lease_seconds=60)
+        other, other_engine = build_deps(world.node.url, world.database_url, world.deployment_file, lease_seconds=60)
+        other = replace(other, holder="second-instance")
+        first, second = await asyncio.gather(run_payouts(deps), run_payouts(other))
+        assert (first is None) != (second is None), "two instances: the payouts lease lets exactly one run"
+        (run,) = first or second or []
         assert run.stage is PayoutStage.PROPOSED and run.round == 0
+        assert len(world.c.distributor.events.RootProposed().get_logs(from_block=0)) == 1
+        await other_engine.dispose()
         code, out = await _verify(world, epoch)
         assert code == 0 and "MATCH" in out, out
 
