@@ -29,8 +29,18 @@ LEASE = "scheduler"
 
 
 def sync_database_url(url: str) -> str:
-    """APScheduler 3's job store is synchronous: the same database through a sync driver."""
-    return url.replace("sqlite+aiosqlite", "sqlite").replace("postgresql+asyncpg", "postgresql+psycopg")
+    """APScheduler 3's job store is synchronous: the same database through a sync driver.
+
+    On SQLite the jobs live in a sibling file (``daobot.jobs.sqlite`` beside ``daobot.sqlite``):
+    the store's synchronous writes run on the event loop's thread, and SQLite locks the whole file,
+    so sharing the file with the async sessions could block the loop on a lock that only the loop
+    can release.
+    """
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1]
+        stem, dot, suffix = path.rpartition(".")
+        return "sqlite:///" + (f"{stem}.jobs.{suffix}" if dot else f"{path}.jobs")
+    return url.replace("postgresql+asyncpg", "postgresql+psycopg")
 
 
 def build_scheduler(database_url: str, *, misfire_grace_seconds: int = 300) -> AsyncIOScheduler:
