@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot import runtime
 from bot.context import BotContext
 from bot.wiring import Wiring
 from governance.adapters.chain.indexer import ChainIndexer
@@ -32,6 +33,9 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
     poll = ctx.settings.indexer_poll_seconds
 
     async def watch_chain() -> None:
+        # Start once connected: by then the scheduler's first election (whose synchronous job store
+        # writes block the event loop) is over, so they do not wait on this loop's first writes.
+        await runtime.current().bot.wait_until_ready()
         stop = asyncio.Event()
         try:
             while True:
