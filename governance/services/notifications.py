@@ -40,6 +40,12 @@ async def deliver_pending(
         pending = await uow.outbox.pending(limit)
     delivered = 0
     for item in pending:
+        if item.notification.payload.get("retracted"):
+            # A reorg took the fact away before it was told: nothing to say. (Restoring it re-queues it.)
+            async with uow_factory() as uow:
+                await uow.outbox.mark_sent(item.id, clock.now())
+                await uow.commit()
+            continue
         try:
             await notifier.deliver(item.notification)
         except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried later

@@ -213,9 +213,10 @@ class SqlChainSyncRepository:
             return
         body = dict(payload) if payload is not None else json.loads(row.payload)
         body["retracted"] = retracted
-        await self._session.execute(
-            update(outbox).where(outbox.c.dedupe_key == key).values(payload=json.dumps(body, sort_keys=True))
-        )
+        values: dict[str, Any] = {"payload": json.dumps(body, sort_keys=True)}
+        if not retracted:
+            values["sent_at"] = None  # restored on the canonical chain: deliver it (again; a repeat edits)
+        await self._session.execute(update(outbox).where(outbox.c.dedupe_key == key).values(**values))
 
     async def retracted_keys(self, chain_id: int) -> list[str]:
         query = select(chain_notices.c.dedupe_key).where(
