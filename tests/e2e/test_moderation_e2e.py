@@ -117,6 +117,12 @@ async def test_round_vote_close_anchor_and_appeal(tmp_path: Path) -> None:
         for person in (alice, bob, carol):
             await _link_and_delegate(dao, person)
         dao.mine(2)
+        # The scheduler's SQLite job store writes synchronously when it starts: let it settle first.
+        for _ in range(100):
+            if dao.runtime.election.is_leader:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
 
         headers = {"Authorization": f"Bearer {TOKEN}"}
         status, report = await _http(dao, "POST", "/content", json=[TOXIC, CALM], headers=headers)
