@@ -18,6 +18,7 @@ def _load_commands() -> None:
 _COMMAND_MODULES: tuple[str, ...] = (
     "db",
     "run",
+    "keystore",
     "demo",
     "classifiers",
     "policy",
