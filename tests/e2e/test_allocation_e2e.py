@@ -137,3 +137,17 @@ async def test_an_edited_model_card_turns_the_advisor_off_and_tells_admins_why(t
         reply = await (await dao["carol"].discord.slash("allocation propose")).response(timeout=30)
         assert "The allocation advisor is off" in reply.content
         assert dao.w3.eth.get_transaction_count(dao.bot_key.address) == 0, "the bot's key sent nothing"
+
+
+async def test_when_configured_the_epoch_job_proposes_the_suggestion_once(tmp_path: Path) -> None:
+    settings = {**SETTINGS, "allocation_auto_propose": True, "epoch_job_interval_seconds": 1}
+    async with running_dao(tmp_path, features=ADVISOR, settings=settings) as dao:
+        message = await dao.sandbox.wait_for_message(
+            lambda m: bool(m.embeds) and "Treasury allocation (advisor, epoch 0)" in m.embeds[0]["title"],
+            channel="proposals", timeout=40,
+        )
+        assert "by the epoch job" in message.embeds[0]["description"]
+        await asyncio.sleep(3)  # several more runs of the job
+        proposals = [m for m in dao.sandbox.messages("proposals") if m.embeds]
+        assert len(proposals) == 1, "one advisor proposal per epoch"
+        await watcher_caught_up(dao)
