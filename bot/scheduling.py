@@ -120,7 +120,11 @@ class LeaderElection:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self.is_leader:
-            async with self._uow_factory() as uow:
-                await uow.leases.release(LEASE, self.holder)
-                await uow.commit()
+            try:
+                async with self._uow_factory() as uow:
+                    await uow.leases.release(LEASE, self.holder)
+                    await uow.commit()
+            except Exception as exc:  # noqa: BLE001 - the lease expires by itself; shutdown must go on
+                log.warning("could not release the scheduler lease (%s); it expires in %d s", type(exc).__name__,
+                            self._ttl)
         self.is_leader = False
