@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 #: Feature modules, each with ``wire(ctx, wiring)``; order matters where one uses another's services.
 DEFAULT_FEATURES: tuple[str, ...] = (
     "bot.features.chain",
+    "bot.features.watcher",
     "bot.features.members",
+    "bot.features.proposals",
+    "bot.features.advisor",
     "bot.features.moderation",
     "bot.features.snapshot",
     "bot.features.payouts",

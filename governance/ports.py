@@ -11,18 +11,18 @@ from typing import Protocol, Self
 
 from governance.domain import chain_records as _records
 from governance.domain import classifiers as _classifiers
-from governance.domain import moderation as _moderation
 from governance.domain import payout_manifest as _manifest
 from governance.domain import payout_runs as _payout_runs
 from governance.domain import payouts as _payouts
 from governance.domain import proposals as _proposals
 from governance.domain import signing as _signing
+from governance.domain import moderation as _moderation
 from governance.domain.addresses import Address
 from governance.domain.classifier_market import ClassifierStanding, ListedClassifier, MarketPeriod
 from governance.domain.content import Post
 from governance.domain.members import Member
-from governance.domain.moderation_records import RoundRecord
 from governance.domain.notifications import Notification, PendingNotification
+from governance.domain.moderation_records import RoundRecord
 from governance.domain.transactions import TxPlan, TxReceiptSummary
 
 # --- time --------------------------------------------------------------------------------------
@@ -198,139 +198,6 @@ class ClaimableReader(Protocol):
     """Dividends a holder can still claim, in base units of the revenue token (payouts feature)."""
 
     async def claimable(self, holder: Address) -> int: ...
-
-
-# --- moderation and the classifier market (governance.services.moderation, .content, .classifier_market) ---
-
-
-class ModerationRepository(Protocol):
-    """Posts, classifier scores, reports, the queue, rounds, ballots, results and market standings."""
-
-    async def add_post(self, post: Post, received_at: int) -> bool:
-        """Store a new post; False when that id is already stored (the stored content is kept)."""
-        ...
-
-    async def posts(self, post_ids: Sequence[str]) -> dict[str, Post]: ...
-
-    async def add_scores(self, post_id: str, scores: Mapping[int, tuple[bytes, float]]) -> None: ...
-
-    async def scores(self, post_ids: Sequence[str]) -> dict[str, dict[int, float]]: ...
-
-    async def add_report(self, post_id: str, reporter: int, reason: str, at: int) -> bool: ...
-
-    async def reports(self, post_ids: Sequence[str]) -> dict[str, list[str]]: ...
-
-    async def enqueue(self, post_id: str, reason: str, at: int) -> bool:
-        """Queue a post for the next round; False when it is already queued or was ever voted on."""
-        ...
-
-    async def queued(self, limit: int) -> list[str]: ...
-
-    async def next_round_id(self) -> int: ...
-
-    async def add_round(self, spec: _moderation.RoundSpec, opened_at: int) -> None:
-        """Store the round and take its items off the queue."""
-        ...
-
-    async def round(self, round_id: int) -> RoundRecord | None: ...
-
-    async def due_rounds(self, now: int) -> list[int]:
-        """Open rounds whose closing time has passed."""
-        ...
-
-    async def unanchored_rounds(self) -> list[int]: ...
-
-    async def rounds_with_item(self, item_id: str) -> list[RoundRecord]: ...
-
-    async def ballot(self, round_id: int, item_id: str, wallet: Address) -> _moderation.Ballot | None: ...
-
-    async def add_ballot(self, ballot: _moderation.Ballot, member_id: int, at: int) -> bool:
-        """False when this wallet already has a ballot on this item in this round."""
-        ...
-
-    async def ballots(self, round_id: int) -> list[_moderation.Ballot]: ...
-
-    async def ballot_count(self, round_id: int) -> int: ...
-
-    async def save_result(self, result: _moderation.RoundResult, closed_at: int, root: bytes) -> None: ...
-
-    async def set_anchor(self, round_id: int, tx_hash: str) -> None: ...
-
-    async def histories(self, item_ids: Sequence[str] | None = None) -> dict[str, list[_moderation.ItemResult]]:
-        """Closed results per item (all items when ``item_ids`` is None)."""
-        ...
-
-    async def unscored_rounds(self) -> list[int]: ...
-
-    async def mark_scored(self, round_ids: Sequence[int], epoch: int) -> None: ...
-
-    async def save_period(self, period: MarketPeriod) -> None: ...
-
-    async def standings(self, epoch: int) -> list[ClassifierStanding]: ...
-
-    async def latest_reputations(self) -> dict[int, tuple[float, int]]: ...
-
-
-class ModerationUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def moderation(self) -> ModerationRepository: ...
-
-
-class ModerationChain(Protocol):
-    """What moderation reads from and writes to chain: snapshot voting power, delegations, the
-    classifier registry, the ModerationLedger and the treasury's epoch."""
-
-    async def snapshot_block(self) -> int:
-        """The newest block whose voting power is final (a past block: ``getPastVotes`` accepts it)."""
-        ...
-
-    async def past_votes(self, wallet: Address, block: int) -> int: ...
-
-    async def past_total_power(self, block: int) -> int: ...
-
-    async def delegation_blocks(self, wallets: Sequence[Address], up_to_block: int) -> dict[Address, int]:
-        """The block of each wallet's latest delegation change (as delegator or delegatee), if any."""
-        ...
-
-    async def listed_classifiers(self) -> list[ListedClassifier]: ...
-
-    async def anchor_round(self, round_id: int, root: bytes, uri: str) -> str:
-        """Anchor through the one transaction sender (idempotent per round); the tx hash."""
-        ...
-
-    async def anchored_root(self, round_id: int) -> bytes | None: ...
-
-    async def current_epoch(self) -> int: ...
-
-
-class ContentScorer(Protocol):
-    def score(self, texts: Sequence[str]) -> list[float]: ...
-
-
-class ClassifierLoader(Protocol):
-    """Finds a listed classifier's artifact and loads it only if its hash matches the registry
-    (``IntegrityError`` on a mismatch, ``NotFound`` when there is no artifact)."""
-
-    def load(self, classifier: ListedClassifier) -> ContentScorer: ...
-
-
-class ClassifierMarket(Protocol):
-    """Scores classifiers on one period's resolved outcomes (``policies.classifiers.market``)."""
-
-    def score_period(
-        self,
-        epoch: int,
-        outcomes: Mapping[str, float],
-        predictions: Mapping[int, Mapping[str, float]],
-        stakes: Mapping[int, int],
-        previous: Mapping[int, tuple[float, int]],
-    ) -> MarketPeriod: ...
-
-
-class BountyWeightsReader(Protocol):
-    """Per-classifier bounty weights (basis points summing to 10,000, or empty) of one epoch."""
-
-    async def weights(self, epoch: int) -> dict[int, int]: ...
 
 
 # --- dividend payouts (governance.services.payouts) ------------------------------------------

@@ -15,8 +15,8 @@ from governance.adapters.db.repositories.core import (
     SqlOutboxRepository,
 )
 from governance.adapters.db.repositories.discord_posts import SqlDiscordPostRepository
-from governance.adapters.db.repositories.payouts import SqlPayoutRepository
 from governance.adapters.db.repositories.moderation import SqlModerationRepository
+from governance.adapters.db.repositories.payouts import SqlPayoutRepository
 from governance.adapters.db.repositories.transactions import SqlTransactionRepository
 
 __all__ = ["SqlAlchemyUnitOfWork"]
@@ -36,8 +36,8 @@ class SqlAlchemyUnitOfWork:
     chain_ledger: SqlChainLedger
     transactions: SqlTransactionRepository
     discord_posts: SqlDiscordPostRepository
-    payouts: SqlPayoutRepository
     moderation: SqlModerationRepository
+    payouts: SqlPayoutRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -59,8 +59,8 @@ class SqlAlchemyUnitOfWork:
         self.chain_ledger = SqlChainLedger(self._session)
         self.transactions = SqlTransactionRepository(self._session)
         self.discord_posts = SqlDiscordPostRepository(self._session)
-        self.payouts = SqlPayoutRepository(self._session)
         self.moderation = SqlModerationRepository(self._session)
+        self.payouts = SqlPayoutRepository(self._session)
         return self
 
     async def __aexit__(

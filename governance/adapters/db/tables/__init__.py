@@ -6,8 +6,8 @@ from governance.adapters.db.tables import (
     chain_treasury,  # noqa: F401
     core,  # noqa: F401
     discord_posts,  # noqa: F401
-    payouts,  # noqa: F401
     moderation,  # noqa: F401
+    payouts,  # noqa: F401
     signing,  # noqa: F401
     transactions,  # noqa: F401
 )
