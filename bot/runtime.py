@@ -42,6 +42,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "bot.features.moderation",
     "bot.features.snapshot",
     "bot.features.payouts",
+    "bot.features.treasury",
 )
 
 _current: Runtime | None = None

@@ -13,8 +13,12 @@ from governance.adapters.chain.live import LiveChain
 from governance.domain.addresses import parse_address
 from governance.domain.allocation import TreasuryFigures
 from governance.domain.proposals import ProposalAction
+from governance.domain.treasury import TreasuryHoldings
 
 __all__ = ["LiveTreasury"]
+
+_BALANCE_OF = [{"type": "function", "name": "balanceOf", "stateMutability": "view",
+                "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]}]
 
 
 class LiveTreasury:
@@ -43,3 +47,15 @@ class LiveTreasury:
     def allocation_action(self, split: Sequence[int]) -> ProposalAction:
         data = self._chain.calldata("Treasury", "setAllocation", (tuple(split),))
         return ProposalAction(self._address, 0, data)
+
+    async def holdings(self) -> TreasuryHoldings:
+        """The Treasury's revenue-token balance, what open epochs are owed, and the current epoch's revenue."""
+        treasury = self._chain.contract("Treasury").functions
+        token_address, open_revenue, current = await asyncio.gather(
+            treasury.revenueToken().call(), treasury.openRevenue().call(), treasury.currentEpoch().call(),
+        )
+        token = self._chain.w3.eth.contract(address=token_address, abi=_BALANCE_OF)
+        balance, revenue = await asyncio.gather(
+            token.functions.balanceOf(self._address).call(), treasury.epochRevenue(current).call(),
+        )
+        return TreasuryHoldings(int(balance), int(open_revenue), int(revenue))
