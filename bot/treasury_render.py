@@ -42,13 +42,14 @@ def treasury_embed(report: TreasuryReport, op_cost_per_epoch: int) -> discord.Em
 
 def treasury_chart(report: TreasuryReport) -> bytes:
     """Left: the split in percent per pool. Right: revenue per epoch in USD (the current epoch hatched)."""
-    figure = Figure(figsize=(9, 2.8))
+    figure = Figure(figsize=(9, 2.8), layout="constrained")
     FigureCanvasAgg(figure)
     pools, revenue = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
     split = report.figures.current_split
     pools.barh(list(POOL_NAMES), [b / 100 for b in split], color="#4a6fa5")
     for index, bps in enumerate(split):
         pools.text(bps / 100, index, f" {percent(bps)}", va="center", fontsize=8)
+    pools.set_xlim(0, max(split) / 100 * 1.25)
     pools.invert_yaxis()
     pools.set_xlabel("% of each epoch's revenue")
     pools.set_title("Allocation")

@@ -1,5 +1,6 @@
-"""Watcher wiring: the chain indexer runs as a runtime loop over the deployed suite, and its lag is a
-health check. Projections, read model and outbox notices belong to ``governance.adapters.chain``."""
+"""Watcher wiring: the chain indexer runs as a runtime loop over the deployed suite; its lag is a
+health check and the ``daobot_indexer_lag_blocks`` gauge (chain head minus the indexed block, set at
+every step). Projections, read model and outbox notices belong to ``governance.adapters.chain``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 from bot import runtime
 from bot.context import BotContext
 from bot.wiring import Wiring
-from governance.adapters.chain.indexer import ChainIndexer
+from governance.adapters.chain.indexer import ChainIndexer, StepResult
 from governance.adapters.chain.rpc import JsonRpcClient
 from governance.adapters.chain.source import ChainSource
 from governance.adapters.chain.suite import targets_from_deployment
@@ -31,6 +32,15 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
                            missing=discovery.missing)
     ctx.services["indexer"] = indexer
     poll = ctx.settings.indexer_poll_seconds
+    gauge = ctx.service("metrics").indexer_lag
+
+    def head_lag(target: int, indexed: int | None) -> int:
+        """Blocks between the chain head and the indexed cursor (``target`` is the confirmed head)."""
+        at = indexed if indexed is not None else discovery.start_block - 1
+        return max(0, target + indexer.confirmations - at)
+
+    def on_step(result: StepResult) -> None:
+        gauge.set(head_lag(result.target, result.cursor))
 
     async def watch_chain() -> None:
         # Start once connected: by then the scheduler's first election (whose synchronous job store
@@ -40,7 +50,7 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
         try:
             while True:
                 try:
-                    await indexer.run(stop, poll)
+                    await indexer.run(stop, poll, on_step)
                 except Exception:  # the loop must outlive any one failure (database busy, node gone)
                     log.exception("chain watcher stopped unexpectedly; restarting")
                     await asyncio.sleep(poll * 5)
@@ -53,7 +63,9 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
             target, cursor = await indexer.target(), await indexer.cursor()
         except Exception as exc:  # noqa: BLE001 - any failure makes the watcher unhealthy
             return type(exc).__name__
-        lag = target - (cursor.block_number if cursor else discovery.start_block - 1)
+        indexed = cursor.block_number if cursor else None
+        gauge.set(head_lag(target, indexed))
+        lag = target - (indexed if indexed is not None else discovery.start_block - 1)
         return None if lag <= MAX_LAG_BLOCKS else f"{lag} blocks behind the confirmed head"
 
     wiring.loops.append(watch_chain)
