@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.context import BotContext
@@ -22,12 +23,18 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
     )
 
     async def resume_transactions() -> None:
-        try:
-            settled = await access.sender.resume_pending()
-            if settled:
-                log.info("resumed %d journaled transactions", len(settled))
-        except DaobotError as exc:
-            log.warning("could not resume journaled transactions: %s", exc.message)
+        """At start, and again every replacement period: a plan whose wait was cut short by a node failure
+        (the journal keeps it in flight) is settled without waiting for the next restart."""
+        while True:
+            try:
+                settled = await access.sender.resume_pending()
+                if settled:
+                    log.info("resumed %d journaled transactions", len(settled))
+            except DaobotError as exc:
+                log.warning("could not resume journaled transactions: %s", exc.message)
+            except Exception:  # the loop must outlive any one failure (a garbled node answer)
+                log.exception("resuming journaled transactions failed")
+            await asyncio.sleep(ctx.settings.tx_replace_after_seconds)
 
     async def rpc_health() -> str | None:
         try:

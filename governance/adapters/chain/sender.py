@@ -11,10 +11,12 @@ crash and finds out which variant was mined. A repeated key never sends twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -80,6 +82,7 @@ class Web3TxSender:
         self._poll = poll_seconds
         self._lock = asyncio.Lock()
         self._capped: set[str] = set()
+        self._busy: Counter[str] = Counter()  # keys this process is sending or waiting for right now
         self.address: Address = parse_address(account.address)
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
@@ -89,6 +92,10 @@ class Web3TxSender:
     # --- the port ---------------------------------------------------------------------------
 
     async def send(self, plan: TxPlan) -> TxReceiptSummary:
+        with self._working_on(plan.key):
+            return await self._send(plan)
+
+    async def _send(self, plan: TxPlan) -> TxReceiptSummary:
         known = await self._load(plan.key)
         if known is not None and known.state is not TxState.DRY_RUN:
             return await self._settle_known(known, plan)
@@ -110,7 +117,8 @@ class Web3TxSender:
 
         The latest signed variant of each is re-sent byte for byte (a node that already has it, or
         has mined one of its variants, says so, and that is fine); then each is awaited as in ``send``.
-        Plans that end reverted or dropped are logged and left out of the result.
+        Plans that end reverted or dropped are logged and left out of the result. Plans this sender is
+        sending or waiting for at the moment are left to that caller, so it is safe to call periodically.
         """
         if self._dry_run:
             return []
@@ -119,13 +127,26 @@ class Web3TxSender:
             records = await uow.transactions.in_flight(self._chain_id, self.address)
         settled: list[TxReceiptSummary] = []
         for record in records:
-            if record.latest is not None and record.state is not TxState.MINED:
-                await self._rebroadcast(record.latest)
-            try:
-                settled.append(await self._await_settled(record.plan.key))
-            except ChainError as exc:
-                log.warning("transaction %s did not succeed: %s", record.plan.key, exc.message)
+            if record.plan.key in self._busy:
+                continue
+            with self._working_on(record.plan.key):
+                if record.latest is not None and record.state is not TxState.MINED:
+                    await self._rebroadcast(record.latest)
+                try:
+                    settled.append(await self._await_settled(record.plan.key))
+                except ChainError as exc:
+                    log.warning("transaction %s did not succeed: %s", record.plan.key, exc.message)
         return settled
+
+    @contextlib.contextmanager
+    def _working_on(self, key: str) -> Iterator[None]:
+        self._busy[key] += 1
+        try:
+            yield
+        finally:
+            self._busy[key] -= 1
+            if not self._busy[key]:
+                del self._busy[key]
 
     # --- journal ----------------------------------------------------------------------------
 
