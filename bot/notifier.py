@@ -8,6 +8,7 @@ posting a second one.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -64,6 +65,10 @@ class DiscordNotifier:
             return
         channel = await self._target(post)
         kwargs = _payload(post)
+        if known is None:
+            # A crash between this send and the record below re-delivers the notification: Discord (enforce_nonce)
+            # answers the repeat with the first message instead of posting it twice.
+            kwargs["nonce"] = _nonce(key)
         message = await channel.send(**kwargs)
         async with self._ctx.uow_factory() as uow:
             await uow.discord_posts.put(key, message.channel.id, message.id)
@@ -91,6 +96,11 @@ class DiscordNotifier:
         channel = self._client.get_channel(post.channel_id) or await self._client.fetch_channel(post.channel_id)
         assert isinstance(channel, discord.abc.Messageable)
         return channel
+
+
+def _nonce(key: str) -> str:
+    """A message nonce for a post key (Discord allows 25 characters)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:25]
 
 
 def _payload(post: Post) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 
 from bot.sandbox.core import SandboxCore
@@ -15,6 +17,7 @@ from bot.sandbox.state import ChannelRecord, MessageRecord
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
+NONCE_SECONDS = 300.0
 
 
 def _channel(request: web.Request) -> tuple[SandboxCore, ChannelRecord]:
@@ -47,7 +50,16 @@ async def get_channel(request: web.Request) -> web.Response:
 async def create_message(request: web.Request) -> web.Response:
     core, channel = _channel(request)
     body = await read_message_input(request)
+    nonce = body.get("nonce")
+    key = (channel.id, core.bot_user_id, str(nonce))
+    if nonce is not None and body.get("enforce_nonce"):
+        # Like Discord: the same author and nonce within a few minutes return the first message, unposted again.
+        seen = core.state.message_nonces.get(key)
+        if seen is not None and time.monotonic() - seen[1] < NONCE_SECONDS and seen[0] in core.state.messages:
+            return json_response(message_payload(core.state, core.state.messages[seen[0]]))
     message = await core.post_message(channel.id, core.bot_user_id, body)
+    if nonce is not None:
+        core.state.message_nonces[key] = (message.id, time.monotonic())
     return json_response(message_payload(core.state, message))
 
 

@@ -209,6 +209,8 @@ class SandboxState:
         self.messages: dict[int, MessageRecord] = {}
         self.commands: dict[int, CommandRecord] = {}
         self.interactions: dict[int, InteractionRecord] = {}
+        #: (channel id, author id, nonce) -> (message id, monotonic time): ``enforce_nonce`` on message create
+        self.message_nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
         self._changed = asyncio.Event()
 
     # change notification -------------------------------------------------------------
