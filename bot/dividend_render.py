@@ -17,8 +17,10 @@ from governance.domain.payout_runs import AccountPayout
 __all__ = ["RENDERERS", "history_chart"]
 
 
-def _verify(epoch: int) -> str:
-    return f"`daobot payouts verify {epoch} --rpc-url <RPC> --deployment deployment.json`"
+def _verify(epoch: int, manifest_url: str) -> str:
+    """The check anyone can run. It names the manifest: when bounties followed moderation standings, the
+    recomputation takes its bounty weights from there (and checks the published document as well)."""
+    return f"`daobot payouts verify {epoch} --rpc-url <RPC> --deployment deployment.json --manifest {manifest_url}`"
 
 
 async def _announced(ctx: BotContext, n: Notification) -> Post | None:
@@ -27,7 +29,8 @@ async def _announced(ctx: BotContext, n: Notification) -> Post | None:
         f"**Dividends of epoch {p['epoch']} paid.** {usd(int(p['paid']))} to {p['leaves']} accounts "
         f"(budget {usd(int(p['budget']))}; {usd(int(p['dust']))} of rounding dust goes back to the treasury "
         f"when the claim window ends).\nRoot `{p['root']}`, manifest {p['manifest_url']} (keccak "
-        f"`{p['manifest_hash']}`).\nAnyone can check it against the chain: {_verify(int(p['epoch']))}"
+        f"`{p['manifest_hash']}`).\nAnyone can check it against the chain: "
+        f"{_verify(int(p['epoch']), str(p['manifest_url']))}"
     )
     return Post(text, channel_id=ctx.settings.announcements_channel_id)
 
