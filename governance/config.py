@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     # Storage and web
     database_url: str = "sqlite+aiosqlite:///var/daobot.sqlite"
     public_base_url: str = "http://127.0.0.1:8080"
+    signing_requests_per_10_minutes: int = Field(default=20, ge=1, le=1000)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     platform_token: SecretStr | None = None

@@ -53,4 +53,4 @@ async def pay_revenue(world: DemoWorld, t: Transcript, amounts: dict[int, int]) 
     for classifier_id, amount in amounts.items():
         tx = treasury.functions.payRevenue(classifier_id, amount).transact({"from": world.payer})
         world.node.w3.eth.wait_for_transaction_receipt(tx)
-        t.chain(f"payRevenue(classifier {classifier_id}, {usd(amount)}) tx {tx.hex()[:18]}…")
+        t.chain(f"payRevenue(classifier {classifier_id}, {usd(amount)}) tx 0x{tx.hex().removeprefix('0x')[:16]}…")

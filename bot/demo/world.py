@@ -19,7 +19,7 @@ from governance.adapters.chain.contracts import SuiteContracts
 from governance.adapters.chain.deployment import Deployment
 from governance.config import load_settings
 
-__all__ = ["BOT_INDEX", "CAST", "DemoWorld", "Person", "demo_world"]
+__all__ = ["BOT_INDEX", "CAST", "PLATFORM_TOKEN", "DemoWorld", "Person", "demo_world"]
 
 #: name: (dev account index, whole governance tokens, Discord roles)
 CAST: dict[str, tuple[int, int, tuple[str, ...]]] = {
@@ -30,6 +30,7 @@ CAST: dict[str, tuple[int, int, tuple[str, ...]]] = {
     "erin": (5, 100_000, ()),
 }
 BOT_INDEX, PAYER_INDEX = 7, 9
+PLATFORM_TOKEN = "demo-platform-token"  # noqa: S105 - a local demo's intake token, not a secret
 EPOCH_SECONDS = 3_600
 
 
@@ -73,7 +74,9 @@ def _settings(sandbox: SandboxServer, node: devnet.AnvilNode, workdir: Path, por
         rpc_url=node.url, chain_id=31337, deployment_file=workdir / "deployment.json",
         signer_private_key="0x" + devnet.dev_key(BOT_INDEX).key.hex().removeprefix("0x"), confirmations=0,
         database_url=f"sqlite+aiosqlite:///{workdir / 'daobot.sqlite'}", public_base_url=f"http://127.0.0.1:{port}",
-        http_port=port, indexer_poll_seconds=0.3, epoch_job_interval_seconds=2, moderation_round_seconds=120,
+        http_port=port, indexer_poll_seconds=0.3, epoch_job_interval_seconds=2, moderation_round_seconds=20,
+        platform_token=PLATFORM_TOKEN, moderation_open_cron="0 0 1 1 *", moderation_score_threshold=0.8,
+        reminder_seconds_before_deadline=12, seconds_per_block=1.0,
     )
 
 

@@ -20,6 +20,8 @@ async def wire(ctx: BotContext, wiring: Wiring) -> None:
         chain_id=ctx.settings.chain_id,
         governor=await chain.eip712_domain("DAOGovernor"),
         token=await chain.eip712_domain("GovernanceToken"),
+        max_requests=ctx.settings.signing_requests_per_10_minutes,
+        rate_window=600,
     )
     deps = WalletDeps(
         settings=signing,
