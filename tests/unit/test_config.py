@@ -57,7 +57,7 @@ def test_log_output_never_contains_a_secret() -> None:
 
 def test_env_example_documents_every_setting() -> None:
     example = (ROOT / ".env.example").read_text()
-    documented = set(re.findall(r"^(DAOBOT_[A-Z_]+)=", example, flags=re.M))
+    documented = set(re.findall(r"^(DAOBOT_[A-Z0-9_]+)=", example, flags=re.M))
     expected = {f"DAOBOT_{name.upper()}" for name in Settings.model_fields}
     assert expected - documented == set(), "settings missing from .env.example"
     assert documented - expected == set(), ".env.example names settings that do not exist"
