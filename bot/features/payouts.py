@@ -1,4 +1,5 @@
-"""Payouts wiring: the scheduled epoch pipeline, the published manifests, /dividends, receipts."""
+"""Payouts wiring: the scheduled epoch pipeline (its stage per epoch a gauge), the published manifests,
+/dividends, receipts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from governance.adapters.chain.payouts import Web3PayoutChain
 from governance.adapters.db.uow import SqlAlchemyUnitOfWork
 from governance.domain.addresses import Address
 from governance.domain.errors import DaobotError
+from governance.domain.payout_runs import PayoutRun, PayoutStage
 from governance.ports import BountyWeights
 from governance.services.payout_verify import RevenueShareBountyWeights, StandingsBountyWeights
-from governance.services.payouts import PayoutDeps, PayoutSettings, run_payouts
+from governance.services.payouts import Observer, PayoutDeps, PayoutSettings, run_payouts
 
 __all__ = ["SqlClaimable", "build_payout_deps", "payout_job", "wire"]
 
@@ -34,6 +36,20 @@ class SqlClaimable:
         return sum(h.amount for h in history if h.claimable)
 
 
+def _stage_gauge(ctx: BotContext) -> Observer | None:
+    """``daobot_payout_epoch_step{epoch}``: the stage each epoch's run reached, as its position in
+    ``PayoutStage`` (new 0, closed 1, computed 2, proposed 3, vetoed 4, claiming 5, claimed 6, done 7)."""
+    metrics = ctx.services.get("metrics")
+    if metrics is None:
+        return None
+    order = list(PayoutStage)
+
+    def observe(_step: str, run: PayoutRun) -> None:
+        metrics.payout_state.labels(epoch=str(run.epoch)).set(order.index(run.stage))
+
+    return observe
+
+
 def build_payout_deps(ctx: BotContext) -> PayoutDeps:
     reader = ctx.services.get("bounty_weights")
     weights: BountyWeights = StandingsBountyWeights(reader) if reader is not None else RevenueShareBountyWeights()
@@ -45,6 +61,7 @@ def build_payout_deps(ctx: BotContext) -> PayoutDeps:
         weights=weights,
         clock=ctx.clock,
         settings=PayoutSettings(settings.public_base_url, settings.payout_claim_batch_gas, settings.payout_first_epoch),
+        observer=_stage_gauge(ctx),
     )
 
 

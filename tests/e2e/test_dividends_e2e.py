@@ -20,6 +20,7 @@ from proposal_steps import fields, link_and_delegate, list_classifier_as_timeloc
 
 from bot.rendering import usd
 from bot.sandbox.state import MessageRecord
+from governance.domain.payout_runs import PayoutStage
 
 CHALLENGE = 600
 SETTINGS = {"epoch_job_interval_seconds": 1}
@@ -93,9 +94,14 @@ async def test_the_payout_job_pays_members_and_tells_them_once(tmp_path: Path) -
         announcement = await dao.sandbox.wait_for_message(is_announcement, channel="general", timeout=90)
         await outbox_drained(dao)
 
-        async with aiohttp.ClientSession() as http, http.get(f"{dao.base_url}/payouts/{epoch}.json") as resp:
-            assert resp.status == 200
-            manifest = json.loads(await resp.text())
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{dao.base_url}/payouts/{epoch}.json") as resp:
+                assert resp.status == 200
+                manifest = json.loads(await resp.text())
+            async with http.get(f"{dao.base_url}/metrics") as resp:
+                metrics = await resp.text()
+        claimed_step = list(PayoutStage).index(PayoutStage.CLAIMED)  # the sweep waits for the claim window
+        assert f'daobot_payout_epoch_step{{epoch="{epoch}"}} {claimed_step:.1f}' in metrics
         assert manifest["root"] == "0x" + root.hex() and manifest["epoch"] == epoch
         assert manifest["tree"]["format"] == "standard-v1"
         leaves = {account: int(amount) for account, amount in (v["value"] for v in manifest["tree"]["values"])}
