@@ -63,6 +63,7 @@ class SoakResult:
     stalls: list[str]
     seconds: float
     startup_seconds: list[float] = field(default_factory=list)
+    startup_failures: int = 0
 
     @property
     def violations(self) -> list[str]:
@@ -81,6 +82,8 @@ class Chaos:
     def maybe(self, force: bool = False, max_delay: float = 3.0) -> None:
         if self._task is not None and not self._task.done():
             return
+        if self._task is not None and self._task.exception() is not None:
+            raise RuntimeError("the bot could not be started again") from self._task.exception()
         if force or self.rng.random() < self.chance:
             self._task = asyncio.get_running_loop().create_task(self._restart(self.rng.uniform(0.0, max_delay)))
 
@@ -181,6 +184,7 @@ async def run_soak(config: SoakConfig, progress: Callable[[str], None] = lambda 
             return SoakResult(
                 config, checks, driver.tally, dict(world.proxy.injected), world.proxy.requests,
                 driver.chaos.restarts, driver.stalls, time.monotonic() - started, world.bot.startup_seconds,
+                world.bot.startup_failures,
             )
 
 
@@ -194,8 +198,8 @@ def report(result: SoakResult) -> str:
     starts = result.startup_seconds
     rows = [
         ("epochs", f"{result.config.epochs} (seed {result.config.seed}, {result.seconds:.0f} s wall)"),
-        ("restarts", f"{result.restarts} SIGKILLs + new process"
-                     f" (startup {min(starts):.1f}-{max(starts):.1f} s)" if starts else str(result.restarts)),
+        ("restarts", f"{result.restarts} SIGKILLs + new process (startup {min(starts):.1f}-{max(starts):.1f} s; "
+                     f"{result.startup_failures} starts failed on an RPC fault and were retried)"),
         ("faults injected", f"{sum(result.faults.values())} of {result.rpc_requests} bot RPC requests: "
                             + ", ".join(f"{k} {n}" for k, n in sorted(result.faults.items()))),
         ("driver transactions", f"{sum(txs.values())}: " + ", ".join(f"{k} {n}" for k, n in txs.items())),

@@ -56,6 +56,10 @@ class Person:
         return str(self.key.address)
 
 
+class BotExited(RuntimeError):
+    """The bot process ended by itself before it was ready."""
+
+
 class BotProcess:
     """The bot as a child process (``bench/soak_bot.py``); ``kill`` is SIGKILL, nothing is cleaned up."""
 
@@ -64,9 +68,22 @@ class BotProcess:
         self._proc: asyncio.subprocess.Process | None = None
         self.incarnations = 0
         self.kills = 0
+        self.startup_failures = 0
         self.startup_seconds: list[float] = []
 
-    async def start(self, timeout: float = 90) -> None:
+    async def start(self, timeout: float = 90, attempts: int = 5) -> None:
+        """Start a new process and wait until it is connected and serving; like a process supervisor, start
+        it again when it exits during startup (it does when the node fails it while wiring features)."""
+        for attempt in range(attempts):
+            try:
+                await self._start_once(timeout)
+                return
+            except BotExited:
+                self.startup_failures += 1
+                if attempt + 1 == attempts:
+                    raise
+
+    async def _start_once(self, timeout: float) -> None:
         known = {id(s) for s in self._sandbox.sessions}
         self.incarnations += 1
         log = (self._logs / f"bot-{self.incarnations:03d}.log").open("wb")
@@ -85,7 +102,7 @@ class BotProcess:
         while time.monotonic() < deadline:
             assert self._proc is not None
             if self._proc.returncode is not None:
-                raise RuntimeError(f"the bot exited with {self._proc.returncode}; see {self._logs}")
+                raise BotExited(f"bot-{self.incarnations:03d} exited with {self._proc.returncode}")
             fresh = [s for s in self._sandbox.hub.connected_sessions() if id(s) not in known]
             if fresh and await self._http_ok():
                 return
