@@ -50,9 +50,9 @@ async def _delist(world: DemoWorld, t: Transcript) -> None:
     proposal_id = await propose(world, t, "carol", "classifier delist", classifier_id=spam,
                                 reason="flags honest posts as spam; its reputation turned negative")
     await vote(world, t, proposal_id, {"alice": "for", "bob": "against", "carol": "for", "dave": "for"})
-    message = next(m for m in world.sandbox.messages("proposals") if m.embeds and str(proposal_id) in str(m.embeds))
-    grab_chart(world, t, "Proposal tally: delisting the spam classifier", message)
     await pass_proposal(world, t, proposal_id)
+    message = next(m for m in world.sandbox.messages("proposals") if m.embeds and str(proposal_id) in str(m.embeds))
+    grab_chart(world, t, "Proposal tally: delisting the spam classifier (final)", message)
     t.chain(f"registry: classifier {spam} (spam) listed = {world.c.registry.functions.isListed(spam).call()}")
 
 
