@@ -192,6 +192,8 @@ class Members:
             return int(match.group(1))
 
         def created() -> list[int]:  # the reply was lost; the proposal may exist all the same
+            if self.world.w3.eth.block_number <= before:
+                return []
             logs = self.world.c.governor.events.ProposalCreated().get_logs(from_block=before + 1)
             return [int(e["args"]["proposalId"]) for e in logs]
 
