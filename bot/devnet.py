@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -46,9 +47,13 @@ def free_port() -> int:
 
 
 def anvil_binary() -> Path | None:
+    """anvil itself, from npm's per-platform package (its ``.bin/anvil`` is a Node wrapper that a hard kill
+    would orphan the real node from), else the wrapper, else one on PATH."""
     configured = os.environ.get("DAOBOT_ANVIL_BIN")
     candidates = [Path(configured)] if configured else []
-    candidates.append(ROOT / "contracts" / "node_modules" / ".bin" / "anvil")
+    modules = ROOT / "contracts" / "node_modules"
+    candidates += sorted(modules.glob("@foundry-rs/anvil-*/bin/anvil"))
+    candidates.append(modules / ".bin" / "anvil")
     found = shutil.which("anvil")
     candidates += [Path(found)] if found else []
     return next((path for path in candidates if path.exists()), None)
@@ -71,7 +76,8 @@ class AnvilNode:
         self.w3 = Web3(HTTPProvider(self.url, request_kwargs={"timeout": 30}))
 
     def __enter__(self) -> AnvilNode:
-        self._proc = subprocess.Popen(self._args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen(self._args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True)
         for _ in range(400):
             with contextlib.suppress(Exception):
                 if self.w3.is_connected():
@@ -82,8 +88,13 @@ class AnvilNode:
 
     def __exit__(self, *_: object) -> None:
         if self._proc is not None:
-            self._proc.terminate()
-            self._proc.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGTERM)  # the node and anything it started
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait(timeout=10)
             self._proc = None
 
     def rpc(self, method: str, params: list[Any]) -> Any:
