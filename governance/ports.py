@@ -11,18 +11,18 @@ from typing import Protocol, Self
 
 from governance.domain import chain_records as _records
 from governance.domain import classifiers as _classifiers
+from governance.domain import moderation as _moderation
 from governance.domain import payout_manifest as _manifest
 from governance.domain import payout_runs as _payout_runs
 from governance.domain import payouts as _payouts
 from governance.domain import proposals as _proposals
 from governance.domain import signing as _signing
-from governance.domain import moderation as _moderation
 from governance.domain.addresses import Address
 from governance.domain.classifier_market import ClassifierStanding, ListedClassifier, MarketPeriod
 from governance.domain.content import Post
 from governance.domain.members import Member
-from governance.domain.notifications import Notification, PendingNotification
 from governance.domain.moderation_records import RoundRecord
+from governance.domain.notifications import Notification, PendingNotification
 from governance.domain.transactions import TxPlan, TxReceiptSummary
 
 # --- time --------------------------------------------------------------------------------------
