@@ -25,7 +25,7 @@ from governance.adapters.chain.deployment import BotRoles, Deployment, DeployPar
 from governance.domain.addresses import parse_address
 from governance.domain.errors import ConfigError
 
-__all__ = ["MNEMONIC", "AnvilNode", "DevSuite", "anvil_binary", "deploy_dev_suite", "dev_key", "free_port"]
+__all__ = ["MNEMONIC", "AnvilNode", "DevSuite", "Person", "anvil_binary", "deploy_dev_suite", "dev_key", "free_port"]
 
 #: anvil's well-known development mnemonic: its accounts are public, funded only on dev chains.
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -110,6 +110,19 @@ class AnvilNode:
         now = int(self.w3.eth.get_block("latest")["timestamp"])
         self.rpc("evm_setNextBlockTimestamp", [now + seconds])
         self.mine(1)
+
+
+@dataclass
+class Person:
+    """A scripted member: a name, a wallet with a real key, and a Discord handle in the sandbox."""
+
+    name: str
+    key: LocalAccount
+    discord: Any
+
+    @property
+    def address(self) -> str:
+        return str(self.key.address)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eth_account.signers.local import LocalAccount
-
 from bot import devnet
+from bot.devnet import Person
 from bot.runtime import Runtime
-from bot.sandbox.driver import Member
 from bot.sandbox.server import SandboxConfig, SandboxServer
 from governance.adapters.chain.contracts import SuiteContracts
 from governance.adapters.chain.deployment import Deployment
@@ -32,17 +30,6 @@ CAST: dict[str, tuple[int, int, tuple[str, ...]]] = {
 BOT_INDEX, PAYER_INDEX = 7, 9
 PLATFORM_TOKEN = "demo-platform-token"  # noqa: S105 - a local demo's intake token, not a secret
 EPOCH_SECONDS = 3_600
-
-
-@dataclass
-class Person:
-    name: str
-    key: LocalAccount
-    discord: Member
-
-    @property
-    def address(self) -> str:
-        return str(self.key.address)
 
 
 @dataclass

@@ -16,8 +16,8 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from bot import devnet
+from bot.devnet import Person
 from bot.runtime import DEFAULT_FEATURES, Runtime
-from bot.sandbox.driver import Member
 from bot.sandbox.server import SandboxConfig, SandboxServer
 from governance.adapters.chain.contracts import SuiteContracts
 from governance.adapters.chain.deployment import Deployment
@@ -36,17 +36,6 @@ def anvil_node() -> Any:
         pytest.skip(message)
     with devnet.AnvilNode() as node:
         yield node.url, node.w3
-
-
-@dataclass
-class Person:
-    name: str
-    key: LocalAccount
-    discord: Member
-
-    @property
-    def address(self) -> str:
-        return str(self.key.address)
 
 
 @dataclass
