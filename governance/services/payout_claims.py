@@ -63,15 +63,18 @@ async def _pay_batch(deps: PayoutDeps, run: PayoutRun, batch: ClaimBatch) -> Pay
     if batch.leaves:
         tree = await _tree(deps, run)
         proofs = [tree.proof(tree.index_of(a, n)) for a, n in batch.leaves]
+        plan = deps.chain.claim_plan(run.epoch, batch.leaves, proofs, batch.key)
         try:
-            plan = deps.chain.claim_plan(run.epoch, batch.leaves, proofs, batch.key)
             tx_hash = (await deps.sender.send(plan)).tx_hash
         except TransactionRefused as exc:  # nothing was sent: typically someone claimed a leaf in between
             return await _replan(deps, run, batch, exc)
         except ChainError as exc:  # reverted, or still in flight: plan again only if a leaf was claimed meanwhile
             if not await deps.chain.claimed(run.epoch, [a for a, _ in batch.leaves]):
                 raise
-            return await _replan(deps, run, batch, exc)
+            try:  # the leaves may have been claimed by this very plan (its wait failed, not the transaction)
+                tx_hash = (await deps.sender.send(plan)).tx_hash
+            except ChainError:
+                return await _replan(deps, run, batch, exc)
     return await _batch_paid(deps, run, batch, tx_hash)
 
 
