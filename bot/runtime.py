@@ -67,7 +67,7 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self._features = tuple(features)
+        self._features = tuple(dict.fromkeys(features))  # a feature named twice is wired once
         self._outbox_interval = outbox_interval
         self._renew_every = scheduler_renew_every
         self._tasks: list[asyncio.Task[Any]] = []
@@ -98,7 +98,9 @@ class Runtime:
         return self
 
     def _spawn(self, coro: Any, name: str) -> None:
-        self._tasks.append(asyncio.get_running_loop().create_task(coro, name=name))
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        task.add_done_callback(_report_failure)
+        self._tasks.append(task)
 
     def _start_discord(self) -> None:
         if self.settings.discord_api_base:
@@ -194,6 +196,12 @@ class Runtime:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+
+def _report_failure(task: asyncio.Task[Any]) -> None:
+    """A background part of the bot that dies says so in the log (its exception would otherwise vanish)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the bot's %s task stopped", task.get_name(), exc_info=task.exception())
 
 
 async def _maybe_await(value: Any) -> None:
