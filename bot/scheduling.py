@@ -112,12 +112,26 @@ class LeaderElection:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="scheduler-leader")
 
+    async def _drain(self, timeout: float) -> None:
+        """Wait for jobs already running; cancel what is still running after ``timeout`` and wait for that."""
+        executor = self._scheduler._lookup_executor("default")  # its running jobs are known only there
+        running = [f for f in getattr(executor, "_pending_futures", ()) if not f.done()]
+        if not running:
+            return
+        _done, late = await asyncio.wait(running, timeout=timeout)
+        for future in late:
+            future.cancel()
+        if late:
+            await asyncio.wait(late, timeout=5.0)
+
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._scheduler.running:
+            self._scheduler.pause()  # no new runs; let the ones under way finish (a job is one service call)
+            await self._drain(timeout=15.0)
             self._scheduler.shutdown(wait=False)
         if self.is_leader:
             try:
