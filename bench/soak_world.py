@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from eth_account.signers.local import LocalAccount
 
 from bot import devnet
+from bot.devnet import Person
 from bot.devnet_proxy import ALL_FAULTS, FaultProxy
-from bot.sandbox.driver import Member
 from bot.sandbox.server import SandboxConfig, SandboxServer
 from governance.adapters.chain.contracts import SuiteContracts
 
@@ -43,17 +42,6 @@ CAST: dict[str, tuple[int, int, tuple[str, ...]]] = {
 BOT_INDEX, PAYER_INDEX = 7, 9
 EPOCH, CHALLENGE, CLAIM_WINDOW, VOTING_BLOCKS, TIMELOCK_DELAY = 3_600, 600, 3_600, 40, 60
 MODEL_HASH = bytes.fromhex("ab" * 32)
-
-
-@dataclass
-class Person:
-    name: str
-    key: LocalAccount
-    discord: Member
-
-    @property
-    def address(self) -> str:
-        return str(self.key.address)
 
 
 class BotExited(RuntimeError):
