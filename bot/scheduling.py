@@ -77,6 +77,10 @@ class LeaderElection:
         self.is_leader = False
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        return self._scheduler
+
     async def _try_acquire(self) -> bool:
         try:
             async with self._uow_factory() as uow:

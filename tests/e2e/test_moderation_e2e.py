@@ -162,6 +162,8 @@ async def test_round_vote_close_anchor_and_appeal(tmp_path: Path) -> None:
         assert "already voted" in await _vote(alice, toxic_msg, f"mod:1:{t}:k")
         assert await _ballots(dao, 1) == 5
 
+        # Hold the scheduler's close job so the closing time passes before the round is closed.
+        dao.runtime.election.scheduler.pause_job("moderation-close")
         await asyncio.sleep(max(0.0, closes_at - time.time()) + 0.5)
         late = await _vote(carol, calm_msg, f"mod:1:{c}:d")  # after closing time, before the close job ran
         assert "no longer accepts ballots" in late and await _ballots(dao, 1) == 5
