@@ -94,10 +94,12 @@ async def _batch_paid(deps: PayoutDeps, run: PayoutRun, batch: ClaimBatch, tx_ha
     paid = {a for a, _ in batch.leaves}
     async with deps.uow_factory() as uow:
         everyone = await uow.payouts.leaves(run.chain_id, run.epoch, batch.start, batch.stop)
-        elsewhere = [a for a, _ in everyone if a not in paid]
+        # Leaves of this range left out of the batch were already claimed on chain when it was planned (by the
+        # member, or by an earlier variant of this batch whose confirmation was lost): paid all the same.
+        elsewhere = [(a, n) for a, n in everyone if a not in paid]
         await uow.payouts.mark_paid(run.chain_id, run.epoch, [a for a, _ in batch.leaves], tx_hash, now)
-        await uow.payouts.mark_paid(run.chain_id, run.epoch, elsewhere, "elsewhere", now)
-        run = replace(run, paid=run.paid + batch.amount, updated_at=now)
+        await uow.payouts.mark_paid(run.chain_id, run.epoch, [a for a, _ in elsewhere], "elsewhere", now)
+        run = replace(run, paid=run.paid + batch.amount + sum(n for _, n in elsewhere), updated_at=now)
         await uow.payouts.save_batch(replace(batch, done=True, tx_hash=tx_hash or None))
         await uow.payouts.save(run)
         for account, amount in batch.leaves:
