@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import socket
-import subprocess
-import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
-from web3 import EthereumTesterProvider, HTTPProvider, Web3
+from web3 import EthereumTesterProvider, Web3
 
+from bot import devnet
 from governance.adapters.chain.contracts import SuiteContracts, suite_contracts
 from governance.adapters.chain.deploy import DeploySigner, deploy_suite
 from governance.adapters.chain.deployment import BotRoles, DeployParams
 from governance.adapters.chain.keccak_backend import install_fast_keccak
 from governance.domain.merkle import StandardMerkleTree
 
-ANVIL = Path(__file__).resolve().parents[1] / "contracts" / "node_modules" / ".bin" / "anvil"
 USD = 10**6
 EPOCH, CHALLENGE, WINDOW, DELAY = 3_600, 600, 86_400, 60
 
@@ -39,21 +35,8 @@ def web3_for(backend: str) -> Iterator[Web3]:
     if backend == "eth-tester":
         yield Web3(EthereumTesterProvider())
         return
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent"], stdout=subprocess.DEVNULL)
-    try:
-        w3 = Web3(HTTPProvider(f"http://127.0.0.1:{port}"))
-        for _ in range(200):
-            with contextlib.suppress(Exception):
-                if w3.is_connected():
-                    break
-            time.sleep(0.05)
-        yield w3
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with devnet.AnvilNode() as node:
+        yield node.w3
 
 
 class Bench:

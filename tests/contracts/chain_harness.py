@@ -5,9 +5,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,17 +12,17 @@ from typing import Any
 
 import pytest
 from eth_utils import keccak
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
+from bot import devnet
 from governance.adapters.chain.contracts import SuiteContracts, suite_contracts
 from governance.adapters.chain.deploy import DeploySigner, deploy_suite
 from governance.adapters.chain.deployment import BotRoles, Deployment, DeployParams, PoolAllocation
 from governance.domain.addresses import Address, parse_address
 
 ROOT = Path(__file__).resolve().parents[2]
-ANVIL = ROOT / "contracts" / "node_modules" / ".bin" / "anvil"
 BACKENDS = ("eth-tester", "anvil")
 
 # Proposal states of OpenZeppelin's Governor.
@@ -74,34 +71,17 @@ class Chain:
         return response["result"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_anvil() -> Iterator[Web3]:
-    """Start anvil on a free port; fail in CI, skip elsewhere, when it is not installed."""
-    if not ANVIL.exists():
-        message = "anvil is not available: run `make test` (npm ci in contracts/ installs @foundry-rs/anvil)"
+    """anvil on a free port (the project's one launcher, ``bot.devnet.AnvilNode``); fail in CI, skip elsewhere,
+    when it is not installed."""
+    if devnet.anvil_binary() is None:
+        message = "anvil is not available: run `make test` (it installs @foundry-rs/anvil in contracts/)"
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    port = _free_port()
-    proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent", "--balance", "1000000"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        w3 = Web3(HTTPProvider(f"http://127.0.0.1:{port}", request_kwargs={"timeout": 30}))
-        for _ in range(200):
-            with contextlib.suppress(Exception):
-                if w3.is_connected():
-                    break
-            time.sleep(0.05)
-        yield w3
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with devnet.AnvilNode() as node:
+        yield node.w3
 
 
 def eth_tester_web3() -> Web3:
